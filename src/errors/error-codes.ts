@@ -1,0 +1,65 @@
+/**
+ * The closed set of error codes. Each code has exactly one row in ERROR_TABLE, so a new code
+ * without an HTTP status, problem type and GraphQL code does not compile.
+ */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'malformed_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
+  | 'not_found'
+  | 'already_finished'
+  | 'store_unavailable'
+  | 'internal'
+  | 'unprocessable_input'
+  | 'timeout'
+  | 'processor_error'
+  | 'cancelled';
+
+export interface ErrorSpec {
+  /** HTTP status of a REST response that carries this error. */
+  httpStatus: number;
+  /** RFC 9457 problem type URI. The URNs are identifiers only and are not meant to be fetched. */
+  problemType: string;
+  /** Short RFC 9457 title, the same for every occurrence of the problem type. */
+  title: string;
+  /** `extensions.code` of a GraphQL error, and the `code` of a typed GraphQL error object. */
+  graphqlCode: string;
+}
+
+function row(httpStatus: number, name: string, title: string, graphqlCode: string): ErrorSpec {
+  return { httpStatus, problemType: `urn:jobtoken:problem:${name}`, title, graphqlCode };
+}
+
+export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
+  invalid_input: row(400, 'invalid-input', 'Invalid input', 'BAD_USER_INPUT'),
+  malformed_request: row(400, 'malformed-request', 'Malformed request', 'BAD_REQUEST'),
+  payload_too_large: row(413, 'payload-too-large', 'Payload too large', 'PAYLOAD_TOO_LARGE'),
+  unsupported_media_type: row(
+    415,
+    'unsupported-media-type',
+    'Unsupported media type',
+    'UNSUPPORTED_MEDIA_TYPE',
+  ),
+  method_not_allowed: row(405, 'method-not-allowed', 'Method not allowed', 'METHOD_NOT_ALLOWED'),
+  not_found: row(404, 'not-found', 'Job not found', 'NOT_FOUND'),
+  already_finished: row(409, 'already-finished', 'Job already finished', 'ALREADY_FINISHED'),
+  store_unavailable: row(503, 'store-unavailable', 'Job store unavailable', 'STORE_UNAVAILABLE'),
+  internal: row(500, 'internal', 'Internal server error', 'INTERNAL_SERVER_ERROR'),
+  unprocessable_input: row(422, 'job-failed', 'Job failed', 'UNPROCESSABLE_INPUT'),
+  timeout: row(504, 'job-failed', 'Job failed', 'TIMEOUT'),
+  processor_error: row(500, 'job-failed', 'Job failed', 'PROCESSOR_ERROR'),
+  cancelled: row(409, 'job-cancelled', 'Job cancelled', 'CANCELLED'),
+};
+
+export const ERROR_CODES = Object.keys(ERROR_TABLE) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_TABLE, value);
+}
+
+/** Finds the error code that a GraphQL `extensions.code` stands for. */
+export function errorCodeFromGraphqlCode(graphqlCode: unknown): ErrorCode | undefined {
+  return ERROR_CODES.find((code) => ERROR_TABLE[code].graphqlCode === graphqlCode);
+}

@@ -1,0 +1,10 @@
+import type { KindRegistry } from '../kinds/kind-registry.js';
+import type { Logger } from '../log/logger.js';
+import type { JobStore } from '../store/job-store.js';
+
+/** Services every resolver may use; yoga creates one context per request. */
+export interface GraphQLContext {
+  store: JobStore;
+  kinds: KindRegistry;
+  logger: Logger;
+}

@@ -1,0 +1,55 @@
+import type { AppError } from '../../errors/app-error.js';
+import { ERROR_TABLE } from '../../errors/error-codes.js';
+import {
+  type InputIssue,
+  InvalidInputError,
+  JobAlreadyFinishedError,
+  JobNotFoundError,
+} from '../../errors/input-errors.js';
+import { builder } from '../builder.js';
+
+/** The fields every expected failure in a mutation result carries. */
+const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
+  description: 'An expected failure, returned in a result union instead of a top-level error.',
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    code: t.string({
+      description: 'Stable error code, the same as extensions.code of top-level errors.',
+      resolve: (error) => ERROR_TABLE[error.code].graphqlCode,
+    }),
+    field: t.string({
+      nullable: true,
+      description: 'Input field the error is about, as a dotted path, when there is one.',
+      resolve: (error) => error.field ?? null,
+    }),
+  }),
+});
+
+const InputIssueType = builder.objectRef<InputIssue>('InputIssue').implement({
+  description: 'One broken rule of an input.',
+  fields: (t) => ({
+    field: t.exposeString('field'),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(InvalidInputError, {
+  name: 'InvalidInputError',
+  description: 'The input broke a rule; no job was created. `field` names the first issue.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    issues: t.field({ type: [InputIssueType], resolve: (error) => [...error.issues] }),
+  }),
+});
+
+builder.objectType(JobNotFoundError, {
+  name: 'NotFoundError',
+  description: 'No job has this id, or it has expired and was deleted.',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(JobAlreadyFinishedError, {
+  name: 'AlreadyFinishedError',
+  description: 'The job already finished, so it cannot be cancelled.',
+  interfaces: [ErrorInterface],
+});

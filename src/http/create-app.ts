@@ -1,0 +1,52 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLContext } from '../graphql/graphql-context.js';
+import { createErrorMasker } from '../graphql/mask-error.js';
+import { schema } from '../graphql/schema.js';
+import type { KindRegistry } from '../kinds/kind-registry.js';
+import type { Logger } from '../log/logger.js';
+import { useRestAdapter } from '../rest/rest-adapter.js';
+import type { JobStore } from '../store/job-store.js';
+import { toYogaLogger } from './yoga-logger.js';
+
+/** Largest GraphQL request body accepted, in bytes; larger ones get 413. */
+export const MAX_GRAPHQL_BODY_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  store: JobStore;
+  kinds: KindRegistry;
+  logger: Logger;
+  /** Base of absolute `Location` URLs; null to use the request's own host. */
+  publicUrl?: URL | null;
+}
+
+export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+/**
+ * Creates the fetch-style HTTP application: GraphQL and GraphiQL at /graphql, the REST adapter
+ * at /jobs and /openapi.json, and /health. Serve it with `node:http` or call `app.fetch`.
+ */
+export function createApp(options: AppOptions): App {
+  const { store, kinds, logger } = options;
+  const app: App = createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    context: () => ({ store, kinds, logger }),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    renderGraphiQL,
+    graphiql: { title: 'jobtoken' },
+    maskedErrors: { maskError: createErrorMasker(logger) },
+    logging: toYogaLogger(logger),
+    maxRequestBodySize: MAX_GRAPHQL_BODY_BYTES,
+    plugins: [
+      useRestAdapter({
+        kinds,
+        logger,
+        publicUrl: options.publicUrl ?? null,
+        executeGraphQL: (request) => app.fetch(request),
+      }),
+    ],
+  });
+  return app;
+}

@@ -1,0 +1,26 @@
+import type { JobKind } from './job-kind.js';
+
+/** The job kinds this process can accept and run, by name. */
+export class KindRegistry {
+  readonly #kinds = new Map<string, JobKind>();
+
+  constructor(kinds: readonly JobKind[] = []) {
+    for (const kind of kinds) this.register(kind);
+  }
+
+  register(kind: JobKind): void {
+    if (this.#kinds.has(kind.name)) throw new Error(`Job kind "${kind.name}" is registered twice.`);
+    this.#kinds.set(kind.name, kind);
+  }
+
+  get(name: string): JobKind | undefined {
+    return this.#kinds.get(name);
+  }
+
+  /** Returns a kind that must exist, because the schema was built with it. */
+  require(name: string): JobKind {
+    const kind = this.#kinds.get(name);
+    if (!kind) throw new Error(`Job kind "${name}" is not registered.`);
+    return kind;
+  }
+}

@@ -1,0 +1,42 @@
+import { ERROR_TABLE, type ErrorCode } from '../errors/error-codes.js';
+
+/** How long a client should wait before retrying after a 503, in seconds. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Extension members of a problem body beyond the RFC 9457 ones. */
+export type ProblemExtensions = Record<string, unknown>;
+
+/**
+ * Builds an RFC 9457 problem response for an error code, with type, title and HTTP status from
+ * the error table. `extensions` may replace `status` with the job status, as failed and
+ * cancelled jobs do to keep the REST job shape.
+ */
+export function problemResponse(
+  code: ErrorCode,
+  detail: string,
+  extensions: ProblemExtensions = {},
+  headers: Record<string, string> = {},
+): Response {
+  const spec = ERROR_TABLE[code];
+  const body = {
+    type: spec.problemType,
+    title: spec.title,
+    status: spec.httpStatus,
+    detail,
+    code,
+    ...extensions,
+  };
+  const retryAfter: Record<string, string> =
+    code === 'store_unavailable' ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {};
+  return new Response(JSON.stringify(body), {
+    status: spec.httpStatus,
+    headers: {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      ...retryAfter,
+      ...headers,
+    },
+  });
+}

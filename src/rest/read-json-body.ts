@@ -1,0 +1,72 @@
+import { problemResponse } from './problem.js';
+
+/** Largest REST request body accepted, in bytes; larger ones get 413. */
+export const MAX_REST_BODY_BYTES = 16 * 1024;
+
+export type JsonBodyResult =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; response: Response };
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/**
+ * Reads a request body that must be a JSON object: checks the media type (415), the size while
+ * streaming (413), UTF-8 and JSON syntax (400). Nothing is parsed before the checks pass.
+ */
+export async function readJsonObject(request: Request): Promise<JsonBodyResult> {
+  const contentType = request.headers.get('content-type') ?? '';
+  const mediaType = contentType.split(';')[0]?.trim() ?? '';
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    const shown = contentType === '' ? 'no Content-Type' : `Content-Type "${contentType}"`;
+    return fail('unsupported_media_type', `Expected Content-Type application/json, got ${shown}.`);
+  }
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_REST_BODY_BYTES) return tooLarge();
+
+  const bytes = await readLimited(request);
+  if (!bytes) return tooLarge();
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('malformed_request', 'The request body is not valid UTF-8.');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail('malformed_request', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return fail('malformed_request', 'The request body must be a JSON object, such as {"city": "Seattle"}.');
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+/** Reads the body, or returns null as soon as it passes the limit. */
+async function readLimited(request: Request): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_REST_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(): JsonBodyResult {
+  return fail('payload_too_large', `The request body is larger than ${MAX_REST_BODY_BYTES} bytes.`);
+}
+
+function fail(code: Parameters<typeof problemResponse>[0], detail: string): JsonBodyResult {
+  return { ok: false, response: problemResponse(code, detail) };
+}

@@ -1,0 +1,186 @@
+import type { Plugin } from 'graphql-yoga';
+import type { KindRegistry } from '../kinds/kind-registry.js';
+import type { Logger } from '../log/logger.js';
+import { callGraphQL, type ExecuteGraphQL, toRestError } from './graphql-call.js';
+import {
+  jsonResponse,
+  pollResponse,
+  progressBody,
+  restStatus,
+  retryAfterSeconds,
+} from './job-representation.js';
+import { OPENAPI_DOCUMENT } from './openapi.js';
+import { problemResponse } from './problem.js';
+import { readJsonObject } from './read-json-body.js';
+import {
+  CANCEL_JOB_DOCUMENT,
+  GET_JOB_DOCUMENT,
+  type GraphQLErrorResult,
+  type GraphQLJob,
+  SUBMIT_FORECAST_DOCUMENT,
+} from './rest-documents.js';
+
+export interface RestAdapterOptions {
+  kinds: KindRegistry;
+  logger: Logger;
+  /** Base of absolute `Location` URLs; null to use the request's own origin. */
+  publicUrl: URL | null;
+  /** Runs a GraphQL request through the same yoga instance. */
+  executeGraphQL: ExecuteGraphQL;
+}
+
+type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
+
+const JOB_PATH = /^\/jobs\/([^/]+)$/;
+
+/**
+ * Serves the REST routes (`/jobs`, `/jobs/{id}`, `/openapi.json`) from inside yoga. Each route
+ * runs a fixed GraphQL document and maps its result to HTTP semantics; other paths fall through
+ * to yoga.
+ */
+export function useRestAdapter(options: RestAdapterOptions): Plugin {
+  const log = options.logger.child({ component: 'rest' });
+  const routes = new RestRoutes(options);
+  return {
+    async onRequest({ request, url, endResponse }) {
+      const handler = routes.match(request.method, url.pathname);
+      if (!handler) return;
+      try {
+        endResponse(await handler(request));
+      } catch (error) {
+        log.error({ err: error, method: request.method, path: url.pathname }, 'REST request failed');
+        endResponse(problemResponse('internal', 'Unexpected error.'));
+      }
+    },
+  };
+}
+
+type Handler = (request: Request) => Promise<Response>;
+
+class RestRoutes {
+  readonly #options: RestAdapterOptions;
+
+  constructor(options: RestAdapterOptions) {
+    this.#options = options;
+  }
+
+  /** Returns the handler for a REST path, a 405 or 404 handler, or undefined for other paths. */
+  match(method: string, pathname: string): Handler | undefined {
+    if (pathname === '/openapi.json') {
+      return method === 'GET' ? async () => jsonResponse(200, OPENAPI_DOCUMENT) : notAllowed('GET');
+    }
+    if (pathname === '/jobs' || pathname === '/jobs/') {
+      return method === 'POST' ? (request) => this.#submit(request) : notAllowed('POST');
+    }
+    const id = JOB_PATH.exec(pathname)?.[1];
+    if (id !== undefined) {
+      const decoded = safeDecode(id);
+      if (method === 'GET') return () => this.#get(decoded);
+      if (method === 'DELETE') return () => this.#cancel(decoded);
+      return notAllowed('GET, DELETE');
+    }
+    if (pathname.startsWith('/jobs/')) {
+      return async () => problemResponse('not_found', `No route matches ${pathname}.`);
+    }
+    return undefined;
+  }
+
+  async #submit(request: Request): Promise<Response> {
+    const body = await readJsonObject(request);
+    if (!body.ok) return body.response;
+    const { data, errors } = await callGraphQL<ResultData>(
+      this.#options.executeGraphQL,
+      SUBMIT_FORECAST_DOCUMENT,
+      { input: body.value },
+    );
+    const failure = errorResponse(errors, data);
+    if (failure) return failure;
+    const job = data?.result as GraphQLJob;
+    return jsonResponse(
+      202,
+      { jobId: job.id, status: restStatus(job) },
+      {
+        location: this.#location(request, job.id),
+        'retry-after': String(this.#retryAfter(job)),
+      },
+    );
+  }
+
+  async #get(id: string): Promise<Response> {
+    const { data, errors } = await callGraphQL<ResultData>(
+      this.#options.executeGraphQL,
+      GET_JOB_DOCUMENT,
+      { id },
+    );
+    const failure = errorResponse(errors, data);
+    if (failure) return failure;
+    const job = data?.result as GraphQLJob | null;
+    if (!job) return problemResponse('not_found', `No job with id "${id}" exists, or it has expired.`);
+    return pollResponse(job, this.#retryAfter(job));
+  }
+
+  async #cancel(id: string): Promise<Response> {
+    const { data, errors } = await callGraphQL<ResultData>(
+      this.#options.executeGraphQL,
+      CANCEL_JOB_DOCUMENT,
+      { id },
+    );
+    const failure = errorResponse(errors, data);
+    if (failure) return failure;
+    const job = data?.result as GraphQLJob;
+    if (job.status === 'CANCELLING') {
+      return jsonResponse(202, progressBody(job), { 'retry-after': String(this.#retryAfter(job)) });
+    }
+    return jsonResponse(200, { jobId: job.id, status: restStatus(job), finishedAt: job.finishedAt });
+  }
+
+  #location(request: Request, id: string): string {
+    const base = this.#options.publicUrl ?? new URL('/', request.url);
+    const baseWithSlash = base.href.endsWith('/') ? base.href : `${base.href}/`;
+    return new URL(`jobs/${encodeURIComponent(id)}`, baseWithSlash).href;
+  }
+
+  #retryAfter(job: GraphQLJob): number {
+    const kind = this.#options.kinds.get(job.kind);
+    return retryAfterSeconds(kind?.pollIntervalMs ?? 1000);
+  }
+}
+
+/** Turns top-level GraphQL errors or a typed error result into a problem response. */
+function errorResponse(
+  errors: { message: string; extensions?: Record<string, unknown> }[],
+  data: ResultData | null,
+): Response | undefined {
+  const first = errors[0];
+  if (first) {
+    const error = toRestError(first);
+    return problemResponse(error.code, error.message, error.field ? { field: error.field } : {});
+  }
+  const result = data?.result;
+  if (result && 'message' in result && 'code' in result) {
+    const restError = toRestError({ message: result.message, extensions: { code: result.code } });
+    return problemResponse(restError.code, result.message, {
+      ...(result.field ? { field: result.field } : {}),
+      ...(result.issues ? { issues: result.issues } : {}),
+    });
+  }
+  return undefined;
+}
+
+function notAllowed(allow: string): Handler {
+  return async (request) =>
+    problemResponse(
+      'method_not_allowed',
+      `${request.method} is not allowed here. Allowed: ${allow}.`,
+      {},
+      { allow },
+    );
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The fixed GraphQL documents behind the REST routes. REST runs them through the same yoga
+ * pipeline as any GraphQL client, so validation, error masking and logging are shared.
+ */
+const JOB_FIELDS = `
+fragment RestJob on Operation {
+  id
+  kind
+  status
+  progress { percent message }
+  attempt
+  error { code message retryable }
+  createdAt
+  startedAt
+  updatedAt
+  finishedAt
+  expiresAt
+  ... on ForecastJob {
+    data { city country date latitude longitude temperatureC temperatureF summary }
+  }
+}`;
+
+const ERROR_FIELDS = `
+  ... on Error { message code field }
+  ... on InvalidInputError { issues { field message } }`;
+
+export const SUBMIT_FORECAST_DOCUMENT = `
+mutation RestSubmitForecastJob($input: SubmitForecastJobInput!) {
+  result: submitForecastJob(input: $input) { __typename ...RestJob ${ERROR_FIELDS} }
+}
+${JOB_FIELDS}`;
+
+export const GET_JOB_DOCUMENT = `
+query RestGetJob($id: ID!) {
+  result: job(id: $id) { __typename ...RestJob }
+}
+${JOB_FIELDS}`;
+
+export const CANCEL_JOB_DOCUMENT = `
+mutation RestCancelJob($id: ID!) {
+  result: cancelJob(id: $id) { __typename ...RestJob ${ERROR_FIELDS} }
+}
+${JOB_FIELDS}`;
+
+/** A job as the RestJob fragment returns it. */
+export interface GraphQLJob {
+  __typename: string;
+  id: string;
+  kind: string;
+  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLING' | 'CANCELLED';
+  progress: { percent: number; message: string | null };
+  attempt: number;
+  error: { code: string; message: string; retryable: boolean } | null;
+  createdAt: string;
+  startedAt: string | null;
+  updatedAt: string;
+  finishedAt: string | null;
+  expiresAt: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+/** A typed error object from a mutation's result union. */
+export interface GraphQLErrorResult {
+  __typename: string;
+  message: string;
+  code: string;
+  field: string | null;
+  issues?: { field: string; message: string }[];
+}

@@ -1,0 +1,19 @@
+/** Why a runner aborted a processor's signal; the reason decides how the job ends. */
+export type AbortReason =
+  | { kind: 'cancelled' }
+  | { kind: 'timeout'; timeoutMs: number }
+  | { kind: 'shutdown' };
+
+export class RunnerAbortError extends Error {
+  readonly reason: AbortReason;
+
+  constructor(reason: AbortReason) {
+    super(`The job was aborted: ${reason.kind}.`);
+    this.name = 'AbortError';
+    this.reason = reason;
+  }
+}
+
+export function abortReasonOf(signal: AbortSignal): AbortReason | undefined {
+  return signal.reason instanceof RunnerAbortError ? signal.reason.reason : undefined;
+}

@@ -1,0 +1,135 @@
+import type { Job, JobFailure } from '../job/job.js';
+import { JobFailedError, type JobKind } from '../kinds/job-kind.js';
+import type { Logger } from '../log/logger.js';
+import type { JobStore } from '../store/job-store.js';
+import { type AbortReason, abortReasonOf, RunnerAbortError } from './abort-reasons.js';
+
+/** How a single attempt ended, after its outcome was written. */
+export type ExecutionOutcome =
+  | { kind: 'completed'; job: Job }
+  | { kind: 'failed'; job: Job }
+  | { kind: 'cancelled'; job: Job }
+  | { kind: 'released' }
+  /** The store refused the write: the attempt no longer owned the job. */
+  | { kind: 'superseded' };
+
+const INTERNAL_FAILURE_MESSAGE = 'The job failed because of an internal error.';
+
+/**
+ * Runs one claimed attempt of a job: starts its processor with an AbortSignal, enforces the
+ * kind's time limit, and writes the outcome by compare-and-set on the attempt.
+ */
+export class JobExecution {
+  readonly job: Job;
+  readonly #kind: JobKind | undefined;
+  readonly #store: JobStore;
+  readonly #log: Logger;
+  readonly #controller = new AbortController();
+  readonly #onProgress: (percent: number, message: string) => void;
+
+  constructor(options: {
+    job: Job;
+    kind: JobKind | undefined;
+    store: JobStore;
+    logger: Logger;
+    onProgress: (percent: number, message: string) => void;
+  }) {
+    this.job = options.job;
+    this.#kind = options.kind;
+    this.#store = options.store;
+    this.#log = options.logger.child({ jobId: options.job.id, attempt: options.job.attempt });
+    this.#onProgress = options.onProgress;
+  }
+
+  abort(reason: AbortReason): void {
+    if (!this.#controller.signal.aborted) this.#controller.abort(new RunnerAbortError(reason));
+  }
+
+  async run(): Promise<ExecutionOutcome> {
+    const kind = this.#kind;
+    if (!kind) {
+      this.#log.error({ kind: this.job.kind }, 'job kind is not registered in this process');
+      return this.#fail({ code: 'processor_error', message: INTERNAL_FAILURE_MESSAGE, retryable: false });
+    }
+    const timer = setTimeout(
+      () => this.abort({ kind: 'timeout', timeoutMs: kind.timeoutMs }),
+      kind.timeoutMs,
+    );
+    try {
+      const result = await this.#process(kind);
+      return await this.#complete(result);
+    } catch (error) {
+      return await this.#recordError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs the processor, but stops waiting for it as soon as the signal aborts. */
+  async #process(kind: JobKind): Promise<unknown> {
+    const signal = this.#controller.signal;
+    const parsed = kind.inputSchema.safeParse(this.job.input);
+    if (!parsed.success) {
+      const message = parsed.error.issues[0]?.message ?? 'The stored input is invalid.';
+      throw new JobFailedError('unprocessable_input', message);
+    }
+    const input = parsed.data;
+    const processing = kind.process(input, {
+      jobId: this.job.id,
+      attempt: this.job.attempt,
+      createdAt: this.job.createdAt,
+      signal,
+      reportProgress: (percent, message) => this.#reportProgress(percent, message),
+    });
+    const aborted = new Promise<never>((_, reject) => {
+      const rejectWithReason = () => reject(signal.reason);
+      if (signal.aborted) rejectWithReason();
+      else signal.addEventListener('abort', rejectWithReason, { once: true });
+    });
+    // A processor that ignores its signal keeps running, but its late result is ignored.
+    processing.catch(() => {});
+    return Promise.race([processing, aborted]);
+  }
+
+  async #reportProgress(percent: number, message: string): Promise<void> {
+    const progress = { percent: Math.round(Math.min(100, Math.max(0, percent))), message };
+    const owned = await this.#store.updateProgress(this.job.id, this.job.attempt, progress);
+    if (owned) this.#onProgress(progress.percent, message);
+  }
+
+  async #complete(result: unknown): Promise<ExecutionOutcome> {
+    const job = await this.#store.complete(this.job.id, this.job.attempt, result);
+    if (job) return { kind: 'completed', job };
+    return this.#settleRefusedWrite();
+  }
+
+  async #fail(failure: JobFailure): Promise<ExecutionOutcome> {
+    const job = await this.#store.fail(this.job.id, this.job.attempt, failure);
+    if (job) return { kind: 'failed', job };
+    return this.#settleRefusedWrite();
+  }
+
+  /** A refused write means a cancel request came first, or another attempt owns the job. */
+  async #settleRefusedWrite(): Promise<ExecutionOutcome> {
+    const job = await this.#store.finishCancel(this.job.id);
+    return job ? { kind: 'cancelled', job } : { kind: 'superseded' };
+  }
+
+  async #recordError(error: unknown): Promise<ExecutionOutcome> {
+    const reason = abortReasonOf(this.#controller.signal);
+    if (reason?.kind === 'cancelled') return this.#settleRefusedWrite();
+    if (reason?.kind === 'shutdown') {
+      const released = await this.#store.release(this.job.id, this.job.attempt);
+      return released ? { kind: 'released' } : { kind: 'superseded' };
+    }
+    if (reason?.kind === 'timeout') {
+      const message = `The job did not finish within its time limit of ${reason.timeoutMs} ms.`;
+      return this.#fail({ code: 'timeout', message, retryable: true });
+    }
+    if (error instanceof JobFailedError) {
+      return this.#fail({ code: error.code, message: error.message, retryable: error.retryable });
+    }
+    this.#log.error({ err: error }, 'job processor threw an unexpected error');
+    return this.#fail({ code: 'processor_error', message: INTERNAL_FAILURE_MESSAGE, retryable: false });
+  }
+}

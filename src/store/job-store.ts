@@ -1,0 +1,90 @@
+import type { Job, JobFailure, JobProgress } from '../job/job.js';
+import type { JobStatus } from '../job/job-status.js';
+
+export interface NewJob {
+  id: string;
+  kind: string;
+  input: unknown;
+}
+
+/** Position in the newest-first job list: the last job of the previous page. */
+export interface JobCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface ListJobsOptions {
+  status?: JobStatus | undefined;
+  limit: number;
+  after?: JobCursor | undefined;
+}
+
+/** Outcome of a cancel request, with the job as it is afterwards. */
+export type CancelOutcome =
+  | { kind: 'cancelled'; job: Job }
+  | { kind: 'cancelling'; job: Job }
+  | { kind: 'already_finished'; job: Job }
+  | { kind: 'not_found' };
+
+/** A job that changed, as announced to listeners after the change is committed. */
+export interface JobChange {
+  id: string;
+  kind: string;
+  status: JobStatus;
+}
+
+export type JobChangeListener = (change: JobChange) => void;
+
+/**
+ * The one interface through which jobs are saved, read, claimed and finished.
+ *
+ * Writes by a runner carry the attempt number they belong to and are refused (return null or
+ * false) when the job has moved on: another attempt, a cancel request, or a terminal status.
+ * Terminal statuses are written once, by compare-and-set from a non-terminal status.
+ * Expired jobs read as missing even before `deleteExpired` removes them.
+ */
+export interface JobStore {
+  /** Commits a new Pending job; the promise resolves only once the job is durable. */
+  insert(job: NewJob): Promise<Job>;
+  get(id: string): Promise<Job | null>;
+  /** Reads many jobs at once; the result is aligned with `ids`, with null for missing ones. */
+  getMany(ids: readonly string[]): Promise<(Job | null)[]>;
+  /** Lists jobs newest first. */
+  list(options: ListJobsOptions): Promise<Job[]>;
+  /** Moves up to `limit` of the oldest Pending jobs to Running and starts a new attempt on each. */
+  claim(limit: number): Promise<Job[]>;
+  /** Records progress of a running attempt; false when the attempt no longer owns the job. */
+  updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean>;
+  /** Completes a running attempt; null when the attempt no longer owns the job. */
+  complete(id: string, attempt: number, result: unknown): Promise<Job | null>;
+  /** Fails a running attempt; null when the attempt no longer owns the job. */
+  fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null>;
+  /** Cancels a Pending job at once, or marks a Running one Cancelling for its runner to stop. */
+  requestCancel(id: string): Promise<CancelOutcome>;
+  /** Ends a Cancelling job as Cancelled; null when the job is not Cancelling. */
+  finishCancel(id: string): Promise<Job | null>;
+  /**
+   * Hands a running attempt back without using it up, for a process that shuts down: Running goes
+   * back to Pending with the attempt count restored, Cancelling ends Cancelled. False when the
+   * attempt no longer owns the job.
+   */
+  release(id: string, attempt: number): Promise<boolean>;
+  /**
+   * Hands back jobs that a crashed process left: Running goes back to Pending, Cancelling ends
+   * Cancelled. Only safe while no other process runs jobs from the same store.
+   */
+  recoverAbandoned(): Promise<number>;
+  /** Deletes finished jobs whose retention has passed; returns how many were deleted. */
+  deleteExpired(): Promise<number>;
+  /** Subscribes to committed changes made through this store instance. */
+  onChange(listener: JobChangeListener): () => void;
+  close(): Promise<void>;
+}
+
+/** Settings shared by every store implementation. */
+export interface JobStoreOptions {
+  /** How long a finished job is kept, in milliseconds. */
+  retentionMs: number;
+  /** Clock in epoch milliseconds; tests replace it to move time. Default `Date.now`. */
+  now?: () => number;
+}

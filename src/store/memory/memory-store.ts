@@ -1,0 +1,213 @@
+import type { Job, JobFailure, JobProgress } from '../../job/job.js';
+import { NO_PROGRESS } from '../../job/job.js';
+import { isTerminalStatus } from '../../job/job-status.js';
+import { JobChangeEmitter } from '../job-change-emitter.js';
+import type {
+  CancelOutcome,
+  JobChangeListener,
+  JobStore,
+  JobStoreOptions,
+  ListJobsOptions,
+  NewJob,
+} from '../job-store.js';
+import { compareNewestFirst, isAfterCursor } from '../job-order.js';
+
+/**
+ * Keeps jobs in a Map. For tests and short-lived tools: everything is lost with the process.
+ * Jobs are copied on the way in and out, so callers never share state with the store.
+ */
+export class MemoryJobStore implements JobStore {
+  readonly #jobs = new Map<string, Job>();
+  readonly #changes = new JobChangeEmitter();
+  readonly #retentionMs: number;
+  readonly #now: () => number;
+
+  constructor(options: JobStoreOptions) {
+    this.#retentionMs = options.retentionMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async insert(newJob: NewJob): Promise<Job> {
+    const now = new Date(this.#now());
+    const job: Job = {
+      id: newJob.id,
+      kind: newJob.kind,
+      input: structuredClone(newJob.input),
+      status: 'Pending',
+      progress: NO_PROGRESS,
+      result: null,
+      error: null,
+      attempt: 0,
+      createdAt: now,
+      startedAt: null,
+      updatedAt: now,
+      finishedAt: null,
+      expiresAt: null,
+    };
+    if (this.#jobs.has(job.id)) throw new Error(`Job ${job.id} already exists.`);
+    this.#jobs.set(job.id, job);
+    this.#changes.emit(job);
+    return structuredClone(job);
+  }
+
+  async get(id: string): Promise<Job | null> {
+    const job = this.#live(id);
+    return job ? structuredClone(job) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<(Job | null)[]> {
+    return ids.map((id) => {
+      const job = this.#live(id);
+      return job ? structuredClone(job) : null;
+    });
+  }
+
+  async list(options: ListJobsOptions): Promise<Job[]> {
+    const now = this.#now();
+    return [...this.#jobs.values()]
+      .filter((job) => !isExpired(job, now))
+      .filter((job) => options.status === undefined || job.status === options.status)
+      .filter((job) => options.after === undefined || isAfterCursor(job, options.after))
+      .sort(compareNewestFirst)
+      .slice(0, options.limit)
+      .map((job) => structuredClone(job));
+  }
+
+  async claim(limit: number): Promise<Job[]> {
+    const pending = [...this.#jobs.values()]
+      .filter((job) => job.status === 'Pending')
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+      .slice(0, limit);
+    const now = new Date(this.#now());
+    return pending.map((job) => {
+      job.status = 'Running';
+      job.attempt += 1;
+      job.startedAt = now;
+      job.updatedAt = now;
+      job.progress = NO_PROGRESS;
+      this.#changes.emit(job);
+      return structuredClone(job);
+    });
+  }
+
+  async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {
+    const job = this.#owned(id, attempt);
+    if (!job) return false;
+    job.progress = { ...progress };
+    job.updatedAt = new Date(this.#now());
+    this.#changes.emit(job);
+    return true;
+  }
+
+  async complete(id: string, attempt: number, result: unknown): Promise<Job | null> {
+    const job = this.#owned(id, attempt);
+    if (!job) return null;
+    job.result = structuredClone(result);
+    job.progress = { percent: 100, message: job.progress.message };
+    return this.#finish(job, 'Completed');
+  }
+
+  async fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null> {
+    const job = this.#owned(id, attempt);
+    if (!job) return null;
+    job.error = { ...failure };
+    return this.#finish(job, 'Failed');
+  }
+
+  async requestCancel(id: string): Promise<CancelOutcome> {
+    const job = this.#live(id);
+    if (!job) return { kind: 'not_found' };
+    if (job.status === 'Pending') {
+      return { kind: 'cancelled', job: this.#finish(job, 'Cancelled') };
+    }
+    if (job.status === 'Running') {
+      job.status = 'Cancelling';
+      job.updatedAt = new Date(this.#now());
+      this.#changes.emit(job);
+      return { kind: 'cancelling', job: structuredClone(job) };
+    }
+    if (job.status === 'Cancelling') return { kind: 'cancelling', job: structuredClone(job) };
+    if (job.status === 'Cancelled') return { kind: 'cancelled', job: structuredClone(job) };
+    return { kind: 'already_finished', job: structuredClone(job) };
+  }
+
+  async finishCancel(id: string): Promise<Job | null> {
+    const job = this.#live(id);
+    if (job?.status !== 'Cancelling') return null;
+    return this.#finish(job, 'Cancelled');
+  }
+
+  async release(id: string, attempt: number): Promise<boolean> {
+    const job = this.#jobs.get(id);
+    if (!job || job.attempt !== attempt) return false;
+    if (job.status === 'Cancelling') {
+      this.#finish(job, 'Cancelled');
+      return true;
+    }
+    if (job.status !== 'Running') return false;
+    job.status = 'Pending';
+    job.attempt -= 1;
+    job.updatedAt = new Date(this.#now());
+    this.#changes.emit(job);
+    return true;
+  }
+
+  async recoverAbandoned(): Promise<number> {
+    let recovered = 0;
+    for (const job of this.#jobs.values()) {
+      if (job.status === 'Running') {
+        job.status = 'Pending';
+        job.updatedAt = new Date(this.#now());
+        this.#changes.emit(job);
+        recovered += 1;
+      } else if (job.status === 'Cancelling') {
+        this.#finish(job, 'Cancelled');
+        recovered += 1;
+      }
+    }
+    return recovered;
+  }
+
+  async deleteExpired(): Promise<number> {
+    const now = this.#now();
+    let deleted = 0;
+    for (const job of this.#jobs.values()) {
+      if (isExpired(job, now)) {
+        this.#jobs.delete(job.id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  onChange(listener: JobChangeListener): () => void {
+    return this.#changes.subscribe(listener);
+  }
+
+  async close(): Promise<void> {}
+
+  #live(id: string): Job | undefined {
+    const job = this.#jobs.get(id);
+    return job && !isExpired(job, this.#now()) ? job : undefined;
+  }
+
+  #owned(id: string, attempt: number): Job | undefined {
+    const job = this.#jobs.get(id);
+    return job?.status === 'Running' && job.attempt === attempt ? job : undefined;
+  }
+
+  #finish(job: Job, status: 'Completed' | 'Failed' | 'Cancelled'): Job {
+    if (isTerminalStatus(job.status)) throw new Error(`Job ${job.id} is already ${job.status}.`);
+    const now = this.#now();
+    job.status = status;
+    job.updatedAt = new Date(now);
+    job.finishedAt = new Date(now);
+    job.expiresAt = new Date(now + this.#retentionMs);
+    this.#changes.emit(job);
+    return structuredClone(job);
+  }
+}
+
+function isExpired(job: Job, now: number): boolean {
+  return job.expiresAt !== null && job.expiresAt.getTime() <= now;
+}

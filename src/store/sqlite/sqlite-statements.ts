@@ -1,0 +1,99 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { SqliteJobRow } from './sqlite-job-row.js';
+
+type Params = Record<string, unknown>;
+
+/** Every statement the SQLite store runs, prepared once per connection. */
+export interface SqliteStatements {
+  insert: Statement<Params, SqliteJobRow>;
+  get: Statement<Params, SqliteJobRow>;
+  getMany: Statement<Params, SqliteJobRow>;
+  list: Statement<Params, SqliteJobRow>;
+  claim: Statement<Params, SqliteJobRow>;
+  updateProgress: Statement<Params, SqliteJobRow>;
+  complete: Statement<Params, SqliteJobRow>;
+  fail: Statement<Params, SqliteJobRow>;
+  cancelPending: Statement<Params, SqliteJobRow>;
+  markCancelling: Statement<Params, SqliteJobRow>;
+  finishCancel: Statement<Params, SqliteJobRow>;
+  releaseRunning: Statement<Params, SqliteJobRow>;
+  releaseCancelling: Statement<Params, SqliteJobRow>;
+  requeueRunning: Statement<Params, SqliteJobRow>;
+  cancelCancelling: Statement<Params, SqliteJobRow>;
+  deleteExpired: Statement<Params, SqliteJobRow>;
+}
+
+const LIVE = '(expires_at IS NULL OR expires_at > :now)';
+const FINISH = 'updated_at = :now, finished_at = :now, expires_at = :expiresAt';
+const OWNED = "id = :id AND attempt = :attempt AND status = 'Running'";
+
+const SQL: Record<keyof SqliteStatements, string> = {
+  insert: `
+    INSERT INTO jobs (id, kind, input, status, created_at, updated_at)
+    VALUES (:id, :kind, :input, 'Pending', :now, :now)
+    RETURNING *`,
+  get: `SELECT * FROM jobs WHERE id = :id AND ${LIVE}`,
+  getMany: `SELECT * FROM jobs WHERE id IN (SELECT value FROM json_each(:ids)) AND ${LIVE}`,
+  list: `
+    SELECT * FROM jobs
+    WHERE ${LIVE}
+      AND (:status IS NULL OR status = :status)
+      AND (:afterCreatedAt IS NULL
+        OR created_at < :afterCreatedAt
+        OR (created_at = :afterCreatedAt AND id < :afterId))
+    ORDER BY created_at DESC, id DESC
+    LIMIT :limit`,
+  claim: `
+    UPDATE jobs
+    SET status = 'Running', attempt = attempt + 1, started_at = :now, updated_at = :now,
+        progress_percent = 0, progress_message = NULL
+    WHERE id IN (
+      SELECT id FROM jobs WHERE status = 'Pending' ORDER BY created_at, id LIMIT :limit)
+    RETURNING *`,
+  updateProgress: `
+    UPDATE jobs SET progress_percent = :percent, progress_message = :message, updated_at = :now
+    WHERE ${OWNED}
+    RETURNING *`,
+  complete: `
+    UPDATE jobs SET status = 'Completed', result = :result, progress_percent = 100, ${FINISH}
+    WHERE ${OWNED}
+    RETURNING *`,
+  fail: `
+    UPDATE jobs SET status = 'Failed', error = :error, ${FINISH}
+    WHERE ${OWNED}
+    RETURNING *`,
+  cancelPending: `
+    UPDATE jobs SET status = 'Cancelled', ${FINISH}
+    WHERE id = :id AND status = 'Pending'
+    RETURNING *`,
+  markCancelling: `
+    UPDATE jobs SET status = 'Cancelling', updated_at = :now
+    WHERE id = :id AND status = 'Running'
+    RETURNING *`,
+  finishCancel: `
+    UPDATE jobs SET status = 'Cancelled', ${FINISH}
+    WHERE id = :id AND status = 'Cancelling'
+    RETURNING *`,
+  releaseRunning: `
+    UPDATE jobs SET status = 'Pending', attempt = attempt - 1, updated_at = :now
+    WHERE ${OWNED}
+    RETURNING *`,
+  releaseCancelling: `
+    UPDATE jobs SET status = 'Cancelled', ${FINISH}
+    WHERE id = :id AND attempt = :attempt AND status = 'Cancelling'
+    RETURNING *`,
+  requeueRunning: `
+    UPDATE jobs SET status = 'Pending', updated_at = :now
+    WHERE status = 'Running'
+    RETURNING *`,
+  cancelCancelling: `
+    UPDATE jobs SET status = 'Cancelled', ${FINISH}
+    WHERE status = 'Cancelling'
+    RETURNING *`,
+  deleteExpired: 'DELETE FROM jobs WHERE expires_at IS NOT NULL AND expires_at <= :now',
+};
+
+export function prepareStatements(db: Database): SqliteStatements {
+  const entries = Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]);
+  return Object.fromEntries(entries) as SqliteStatements;
+}
