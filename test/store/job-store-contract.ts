@@ -1,0 +1,286 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJobId } from '../../src/job/job-id.js';
+import type { JobChange, JobStore, JobStoreOptions } from '../../src/store/job-store.js';
+import { TestClock } from '../support/test-clock.js';
+
+export type StoreFactory = (options: Required<JobStoreOptions>) => Promise<JobStore> | JobStore;
+
+const RETENTION_MS = 60_000;
+
+/** The behaviour every JobStore implementation must have. */
+export function describeJobStoreContract(name: string, createStore: StoreFactory): void {
+  describe(`${name} store contract`, () => {
+    let store: JobStore;
+    let clock: TestClock;
+
+    beforeEach(async () => {
+      clock = new TestClock();
+      store = await createStore({ retentionMs: RETENTION_MS, now: clock.now });
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    async function submit(input: unknown = { city: 'Seattle' }) {
+      return store.insert({ id: createJobId(), kind: 'forecast', input });
+    }
+
+    async function submitAndClaim() {
+      const job = await submit();
+      const [claimed] = await store.claim(1);
+      expect(claimed?.id).toBe(job.id);
+      return claimed as NonNullable<typeof claimed>;
+    }
+
+    it('inserts a Pending job', async () => {
+      const job = await submit({ city: 'Seattle', date: '2025-11-08' });
+      expect(job.status).toBe('Pending');
+      expect(job.attempt).toBe(0);
+      expect(job.input).toEqual({ city: 'Seattle', date: '2025-11-08' });
+      expect(job.progress).toEqual({ percent: 0, message: null });
+      expect(job.createdAt.getTime()).toBe(clock.now());
+      expect(job.startedAt).toBeNull();
+      expect(job.finishedAt).toBeNull();
+      expect(job.expiresAt).toBeNull();
+    });
+
+    it('reads back an inserted job', async () => {
+      const job = await submit();
+      expect(await store.get(job.id)).toEqual(job);
+    });
+
+    it('returns null for an unknown id', async () => {
+      expect(await store.get(createJobId())).toBeNull();
+    });
+
+    it('rejects a duplicate id', async () => {
+      const job = await submit();
+      await expect(store.insert({ id: job.id, kind: 'forecast', input: {} })).rejects.toThrow();
+    });
+
+    it('reads many jobs in request order', async () => {
+      const first = await submit();
+      const second = await submit();
+      const unknown = createJobId();
+      const jobs = await store.getMany([second.id, unknown, first.id, second.id]);
+      expect(jobs.map((job) => job?.id ?? null)).toEqual([second.id, null, first.id, second.id]);
+    });
+
+    it('lists jobs newest first', async () => {
+      const older = await submit();
+      clock.advance(10);
+      const newer = await submit();
+      const listed = await store.list({ limit: 10 });
+      expect(listed.map((job) => job.id)).toEqual([newer.id, older.id]);
+    });
+
+    it('pages through the list with a cursor', async () => {
+      const ids: string[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        ids.unshift((await submit()).id);
+        clock.advance(1);
+      }
+      const firstPage = await store.list({ limit: 2 });
+      const last = firstPage.at(-1) as NonNullable<(typeof firstPage)[number]>;
+      const secondPage = await store.list({ limit: 2, after: last });
+      expect(firstPage.map((job) => job.id)).toEqual(ids.slice(0, 2));
+      expect(secondPage.map((job) => job.id)).toEqual(ids.slice(2, 4));
+    });
+
+    it('filters the list by status', async () => {
+      const claimedFirst = await submit();
+      clock.advance(1);
+      const stillPending = await submit();
+      await store.claim(1);
+      const pending = await store.list({ limit: 10, status: 'Pending' });
+      const running = await store.list({ limit: 10, status: 'Running' });
+      expect(pending.map((job) => job.id)).toEqual([stillPending.id]);
+      expect(running.map((job) => job.id)).toEqual([claimedFirst.id]);
+    });
+
+    it('claims the oldest Pending jobs first', async () => {
+      const oldest = await submit();
+      clock.advance(1);
+      const middle = await submit();
+      clock.advance(1);
+      await submit();
+      const claimed = await store.claim(2);
+      expect(claimed.map((job) => job.id).sort()).toEqual([oldest.id, middle.id].sort());
+      for (const job of claimed) {
+        expect(job.status).toBe('Running');
+        expect(job.attempt).toBe(1);
+        expect(job.startedAt?.getTime()).toBe(clock.now());
+      }
+    });
+
+    it('never claims a job twice', async () => {
+      await submit();
+      expect(await store.claim(5)).toHaveLength(1);
+      expect(await store.claim(5)).toHaveLength(0);
+    });
+
+    it('records progress of the owning attempt', async () => {
+      const job = await submitAndClaim();
+      const progress = { percent: 40, message: 'Estimating' };
+      expect(await store.updateProgress(job.id, job.attempt, progress)).toBe(true);
+      expect((await store.get(job.id))?.progress).toEqual(progress);
+    });
+
+    it('refuses progress from another attempt', async () => {
+      const job = await submitAndClaim();
+      const progress = { percent: 40, message: 'stale' };
+      expect(await store.updateProgress(job.id, job.attempt + 1, progress)).toBe(false);
+      expect((await store.get(job.id))?.progress.percent).toBe(0);
+    });
+
+    it('completes a running attempt with its result', async () => {
+      const job = await submitAndClaim();
+      clock.advance(500);
+      const completed = await store.complete(job.id, job.attempt, { temperatureC: 9 });
+      expect(completed?.status).toBe('Completed');
+      expect(completed?.result).toEqual({ temperatureC: 9 });
+      expect(completed?.progress.percent).toBe(100);
+      expect(completed?.finishedAt?.getTime()).toBe(clock.now());
+      expect(completed?.expiresAt?.getTime()).toBe(clock.now() + RETENTION_MS);
+      expect(await store.get(job.id)).toEqual(completed);
+    });
+
+    it('writes a terminal status only once', async () => {
+      const job = await submitAndClaim();
+      await store.complete(job.id, job.attempt, { first: true });
+      const failure = { code: 'timeout' as const, message: 'late', retryable: true };
+      expect(await store.complete(job.id, job.attempt, { second: true })).toBeNull();
+      expect(await store.fail(job.id, job.attempt, failure)).toBeNull();
+      expect((await store.get(job.id))?.result).toEqual({ first: true });
+      expect((await store.get(job.id))?.status).toBe('Completed');
+    });
+
+    it('fails a running attempt with its error', async () => {
+      const job = await submitAndClaim();
+      const failure = { code: 'processor_error' as const, message: 'broken', retryable: false };
+      const failed = await store.fail(job.id, job.attempt, failure);
+      expect(failed?.status).toBe('Failed');
+      expect(failed?.error).toEqual(failure);
+      expect(failed?.result).toBeNull();
+    });
+
+    it('refuses a completion from a stale attempt', async () => {
+      const job = await submitAndClaim();
+      expect(await store.complete(job.id, job.attempt - 1, {})).toBeNull();
+      expect((await store.get(job.id))?.status).toBe('Running');
+    });
+
+    it('cancels a Pending job at once', async () => {
+      const job = await submit();
+      const outcome = await store.requestCancel(job.id);
+      expect(outcome.kind).toBe('cancelled');
+      const stored = await store.get(job.id);
+      expect(stored?.status).toBe('Cancelled');
+      expect(stored?.finishedAt).not.toBeNull();
+      expect(await store.claim(1)).toHaveLength(0);
+    });
+
+    it('marks a Running job Cancelling', async () => {
+      const job = await submitAndClaim();
+      const outcome = await store.requestCancel(job.id);
+      expect(outcome.kind).toBe('cancelling');
+      expect((await store.get(job.id))?.status).toBe('Cancelling');
+    });
+
+    it('refuses a completion after a cancel request', async () => {
+      const job = await submitAndClaim();
+      await store.requestCancel(job.id);
+      expect(await store.complete(job.id, job.attempt, { late: true })).toBeNull();
+      const cancelled = await store.finishCancel(job.id);
+      expect(cancelled?.status).toBe('Cancelled');
+      expect(cancelled?.result).toBeNull();
+    });
+
+    it('repeats a cancel request without change', async () => {
+      const running = await submitAndClaim();
+      await store.requestCancel(running.id);
+      expect((await store.requestCancel(running.id)).kind).toBe('cancelling');
+      await store.finishCancel(running.id);
+      expect((await store.requestCancel(running.id)).kind).toBe('cancelled');
+    });
+
+    it('refuses to cancel a finished job', async () => {
+      const job = await submitAndClaim();
+      await store.complete(job.id, job.attempt, {});
+      const outcome = await store.requestCancel(job.id);
+      expect(outcome.kind).toBe('already_finished');
+      expect((await store.get(job.id))?.status).toBe('Completed');
+    });
+
+    it('reports not_found when cancelling an unknown id', async () => {
+      expect((await store.requestCancel(createJobId())).kind).toBe('not_found');
+    });
+
+    it('finishes a cancel only when Cancelling', async () => {
+      const job = await submitAndClaim();
+      expect(await store.finishCancel(job.id)).toBeNull();
+      expect((await store.get(job.id))?.status).toBe('Running');
+    });
+
+    it('releases an attempt without using it up', async () => {
+      const job = await submitAndClaim();
+      expect(await store.release(job.id, job.attempt)).toBe(true);
+      const released = await store.get(job.id);
+      expect(released?.status).toBe('Pending');
+      expect(released?.attempt).toBe(0);
+      const [reclaimed] = await store.claim(1);
+      expect(reclaimed?.attempt).toBe(1);
+    });
+
+    it('ends a released Cancelling job Cancelled', async () => {
+      const job = await submitAndClaim();
+      await store.requestCancel(job.id);
+      expect(await store.release(job.id, job.attempt)).toBe(true);
+      expect((await store.get(job.id))?.status).toBe('Cancelled');
+    });
+
+    it('recovers jobs left by a crashed process', async () => {
+      const running = await submitAndClaim();
+      const cancelling = await submitAndClaim();
+      await store.requestCancel(cancelling.id);
+      expect(await store.recoverAbandoned()).toBe(2);
+      expect((await store.get(running.id))?.status).toBe('Pending');
+      expect((await store.get(cancelling.id))?.status).toBe('Cancelled');
+      const [again] = await store.claim(1);
+      expect(again?.attempt).toBe(2);
+    });
+
+    it('hides and deletes jobs past their retention', async () => {
+      const job = await submitAndClaim();
+      await store.complete(job.id, job.attempt, {});
+      const queued = await submit();
+      clock.advance(RETENTION_MS - 1);
+      expect(await store.get(job.id)).not.toBeNull();
+      clock.advance(1);
+      expect(await store.get(job.id)).toBeNull();
+      expect(await store.getMany([job.id])).toEqual([null]);
+      expect(await store.deleteExpired()).toBe(1);
+      expect(await store.get(queued.id)).not.toBeNull();
+    });
+
+    it('never expires unfinished jobs', async () => {
+      const job = await submit();
+      clock.advance(RETENTION_MS * 1000);
+      expect(await store.deleteExpired()).toBe(0);
+      expect((await store.get(job.id))?.status).toBe('Pending');
+    });
+
+    it('announces committed changes', async () => {
+      const changes: JobChange[] = [];
+      const unsubscribe = store.onChange((change) => changes.push(change));
+      const job = await submit();
+      const [claimed] = await store.claim(1);
+      await store.complete(job.id, claimed?.attempt ?? 0, {});
+      unsubscribe();
+      await submit();
+      expect(changes.map((change) => change.status)).toEqual(['Pending', 'Running', 'Completed']);
+      expect(changes.every((change) => change.id === job.id)).toBe(true);
+    });
+  });
+}
