@@ -16,9 +16,10 @@ export function parseDatabaseUrl(value: string): StoreLocation {
     if (!URL.canParse(trimmed)) throw new Error(`"${trimmed}" is not a valid file: URL.`);
     const url = new URL(trimmed);
     // `file:./data/x.db` is a common relative form; `file:///abs/x.db` is the standard one.
-    const filename = url.host === '' && !trimmed.startsWith('file://')
-      ? decodeURIComponent(trimmed.slice('file:'.length).split('?')[0] ?? '')
-      : fileURLToPath(url);
+    const filename =
+      url.host === '' && !trimmed.startsWith('file://')
+        ? decodeURIComponent(trimmed.slice('file:'.length).split('?')[0] ?? '')
+        : fileURLToPath(url);
     return { kind: 'sqlite', filename: resolve(filename) };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {

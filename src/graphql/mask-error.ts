@@ -4,28 +4,35 @@ import { ERROR_TABLE } from '../errors/error-codes.js';
 import type { Logger } from '../log/logger.js';
 
 /**
- * Builds yoga's `maskError`: an AppError keeps its message and gets `extensions.code` and the
- * HTTP status from the error table; any other error is logged once with its cause and reaches
- * the client only as "Unexpected error." so internals never leak.
+ * Builds yoga's `maskError`. An AppError keeps its message and gets `extensions.code`, `field`
+ * and the HTTP status from the error table; GraphQL's own request errors pass unchanged; any
+ * other error reaches the client only as "Unexpected error.". Yoga logs every error that this
+ * function replaces, so unexpected errors are logged there, once, with their cause.
  */
 export function createErrorMasker(logger: Logger) {
   return (error: unknown, message: string): Error => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
     const graphqlError = error instanceof GraphQLError ? error : undefined;
+    const original = graphqlError ? graphqlError.originalError : error;
+
     if (original instanceof AppError) {
       const spec = ERROR_TABLE[original.code];
-      return new GraphQLError(original.message, {
-        nodes: graphqlError?.nodes,
-        path: graphqlError?.path,
-        extensions: {
-          code: spec.graphqlCode,
-          ...(original.field ? { field: original.field } : {}),
-          http: { status: spec.httpStatus },
-        },
-      });
+      if (original.code === 'store_unavailable') {
+        logger.warn({ err: original.cause, path: graphqlError?.path }, 'job store unavailable');
+      }
+      const extensions = {
+        code: spec.graphqlCode,
+        ...(original.field ? { field: original.field } : {}),
+        http: { status: spec.httpStatus },
+      };
+      // Returning the same object tells yoga nothing was masked, so it does not log it again.
+      if (graphqlError)
+        return Object.assign(graphqlError, {
+          extensions: { ...graphqlError.extensions, ...extensions },
+        });
+      return new GraphQLError(original.message, { extensions });
     }
-    if (graphqlError && !original) return graphqlError;
-    logger.error({ err: original ?? error, path: graphqlError?.path }, 'unexpected error in a resolver');
+    if (graphqlError && (!original || original instanceof GraphQLError)) return graphqlError;
+
     return new GraphQLError(message, {
       nodes: graphqlError?.nodes,
       path: graphqlError?.path,

@@ -8,7 +8,10 @@ export function toYogaLogger(logger: Logger) {
     (...args: unknown[]) => {
       const [first, ...rest] = args;
       if (first instanceof Error) log[level]({ err: first }, rest.map(String).join(' '));
-      else log[level](args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+      else
+        log[level](
+          args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '),
+        );
     };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

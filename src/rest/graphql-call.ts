@@ -48,7 +48,11 @@ export function toRestError(error: GraphQLCallError): RestError {
   const known = errorCodeFromGraphqlCode(error.extensions?.code);
   if (known) return { code: known, message: error.message, field: error.extensions?.field ?? null };
   if (error.extensions?.http?.status === 400 || /^Variable "\$/.test(error.message)) {
-    return { code: 'invalid_input', message: restMessage(error.message), field: fieldOf(error.message) };
+    return {
+      code: 'invalid_input',
+      message: restMessage(error.message),
+      field: fieldOf(error.message),
+    };
   }
   return { code: 'internal', message: 'Unexpected error.', field: null };
 }

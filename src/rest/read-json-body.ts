@@ -36,10 +36,16 @@ export async function readJsonObject(request: Request): Promise<JsonBodyResult> 
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return fail('malformed_request', `The request body is not valid JSON: ${(error as Error).message}`);
+    return fail(
+      'malformed_request',
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return fail('malformed_request', 'The request body must be a JSON object, such as {"city": "Seattle"}.');
+    return fail(
+      'malformed_request',
+      'The request body must be a JSON object, such as {"city": "Seattle"}.',
+    );
   }
   return { ok: true, value: value as Record<string, unknown> };
 }

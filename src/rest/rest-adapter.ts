@@ -48,7 +48,10 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
       try {
         endResponse(await handler(request));
       } catch (error) {
-        log.error({ err: error, method: request.method, path: url.pathname }, 'REST request failed');
+        log.error(
+          { err: error, method: request.method, path: url.pathname },
+          'REST request failed',
+        );
         endResponse(problemResponse('internal', 'Unexpected error.'));
       }
     },
@@ -115,7 +118,8 @@ class RestRoutes {
     const failure = errorResponse(errors, data);
     if (failure) return failure;
     const job = data?.result as GraphQLJob | null;
-    if (!job) return problemResponse('not_found', `No job with id "${id}" exists, or it has expired.`);
+    if (!job)
+      return problemResponse('not_found', `No job with id "${id}" exists, or it has expired.`);
     return pollResponse(job, this.#retryAfter(job));
   }
 
@@ -131,7 +135,11 @@ class RestRoutes {
     if (job.status === 'CANCELLING') {
       return jsonResponse(202, progressBody(job), { 'retry-after': String(this.#retryAfter(job)) });
     }
-    return jsonResponse(200, { jobId: job.id, status: restStatus(job), finishedAt: job.finishedAt });
+    return jsonResponse(200, {
+      jobId: job.id,
+      status: restStatus(job),
+      finishedAt: job.finishedAt,
+    });
   }
 
   #location(request: Request, id: string): string {

@@ -49,7 +49,11 @@ export class JobExecution {
     const kind = this.#kind;
     if (!kind) {
       this.#log.error({ kind: this.job.kind }, 'job kind is not registered in this process');
-      return this.#fail({ code: 'processor_error', message: INTERNAL_FAILURE_MESSAGE, retryable: false });
+      return this.#fail({
+        code: 'processor_error',
+        message: INTERNAL_FAILURE_MESSAGE,
+        retryable: false,
+      });
     }
     const timer = setTimeout(
       () => this.abort({ kind: 'timeout', timeoutMs: kind.timeoutMs }),
@@ -130,6 +134,10 @@ export class JobExecution {
       return this.#fail({ code: error.code, message: error.message, retryable: error.retryable });
     }
     this.#log.error({ err: error }, 'job processor threw an unexpected error');
-    return this.#fail({ code: 'processor_error', message: INTERNAL_FAILURE_MESSAGE, retryable: false });
+    return this.#fail({
+      code: 'processor_error',
+      message: INTERNAL_FAILURE_MESSAGE,
+      retryable: false,
+    });
   }
 }

@@ -35,6 +35,8 @@ export const ForecastJob = builder.objectRef<Job>('ForecastJob').implement({
   interfaces: [Operation, builder.nodeInterfaceRef()],
   isTypeOf: (job) => (job as Job).kind === FORECAST_KIND,
   fields: (t) => ({
+    // Node's own id resolver expects relay-encoded ids; operations expose the raw job token.
+    id: t.exposeID('id', { description: 'The job token, the same one REST uses in /jobs/{id}.' }),
     input: t.field({ type: ForecastInputType, resolve: (job) => job.input as ForecastInput }),
     data: t.field({
       type: WeatherForecastType,
@@ -58,7 +60,7 @@ builder.mutationField('submitForecastJob', (t) =>
   t.field({
     type: ForecastJob,
     description: 'Submits a forecast job and returns it, Pending, at once.',
-    errors: { types: [InvalidInputError] },
+    errors: { types: [InvalidInputError], union: { name: 'SubmitForecastJobResult' } },
     args: {
       input: t.arg({ type: SubmitForecastJobInput, required: true }).validate(forecastInputSchema),
     },

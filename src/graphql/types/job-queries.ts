@@ -31,42 +31,50 @@ builder.queryField('node', (t) =>
 );
 
 builder.queryField('jobs', (t) =>
-  t.connection({
-    type: Operation,
-    description: 'Lists jobs newest first, optionally only those with one status.',
-    args: { status: t.arg({ type: JobStatusEnum }) },
-    resolve: async (_root, args, context) => {
-      if (args.last != null || args.before != null) {
-        throw new AppError('invalid_input', 'jobs supports forward pagination only: use first and after.', {
-          field: args.last != null ? 'last' : 'before',
+  t.connection(
+    {
+      type: Operation,
+      description: 'Lists jobs newest first, optionally only those with one status.',
+      args: { status: t.arg({ type: JobStatusEnum }) },
+      resolve: async (_root, args, context) => {
+        if (args.last != null || args.before != null) {
+          throw new AppError(
+            'invalid_input',
+            'jobs supports forward pagination only: use first and after.',
+            {
+              field: args.last != null ? 'last' : 'before',
+            },
+          );
+        }
+        const first = args.first ?? DEFAULT_PAGE_SIZE;
+        if (first < 0 || first > MAX_PAGE_SIZE) {
+          throw new AppError(
+            'invalid_input',
+            `Invalid first ${first}: expected 0 to ${MAX_PAGE_SIZE}.`,
+            { field: 'first' },
+          );
+        }
+        const after = args.after ? decodeCursor(args.after) : undefined;
+        const jobs = await context.store.list({
+          status: args.status ?? undefined,
+          limit: first + 1,
+          after,
         });
-      }
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (first < 0 || first > MAX_PAGE_SIZE) {
-        throw new AppError(
-          'invalid_input',
-          `Invalid first ${first}: expected 0 to ${MAX_PAGE_SIZE}.`,
-          { field: 'first' },
-        );
-      }
-      const after = args.after ? decodeCursor(args.after) : undefined;
-      const jobs = await context.store.list({
-        status: args.status ?? undefined,
-        limit: first + 1,
-        after,
-      });
-      const page = jobs.slice(0, first);
-      return {
-        edges: page.map((job) => ({ cursor: encodeCursor(job), node: job })),
-        pageInfo: {
-          hasNextPage: jobs.length > first,
-          hasPreviousPage: after !== undefined,
-          startCursor: page[0] ? encodeCursor(page[0]) : null,
-          endCursor: page.at(-1) ? encodeCursor(page.at(-1) as Job) : null,
-        },
-      };
+        const page = jobs.slice(0, first);
+        return {
+          edges: page.map((job) => ({ cursor: encodeCursor(job), node: job })),
+          pageInfo: {
+            hasNextPage: jobs.length > first,
+            hasPreviousPage: after !== undefined,
+            startCursor: page[0] ? encodeCursor(page[0]) : null,
+            endCursor: page.at(-1) ? encodeCursor(page.at(-1) as Job) : null,
+          },
+        };
+      },
     },
-  }),
+    { name: 'JobConnection' },
+    { name: 'JobEdge' },
+  ),
 );
 
 /** Cursors are opaque to clients: base64url of the creation time and id of the last job seen. */

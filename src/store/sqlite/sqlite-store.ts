@@ -23,7 +23,8 @@ const BUSY_TIMEOUT_MS = 5_000;
  * SQLite error codes that mean the database cannot be used right now, as opposed to a bad
  * statement: they become StoreUnavailableError so the API answers 503 with Retry-After.
  */
-const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOTADB|CORRUPT)/;
+const UNAVAILABLE_CODES =
+  /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOTADB|CORRUPT)/;
 
 export interface SqliteJobStoreOptions extends JobStoreOptions {
   /** Path of the database file, or `:memory:`. Missing parent folders are created. */

@@ -1,0 +1,50 @@
+import { RestClient } from '../src/client/rest-client.js';
+import { loadConfig } from '../src/config/config.js';
+import { startJobtoken } from '../src/jobtoken.js';
+import { createLogger } from '../src/log/logger.js';
+
+/**
+ * Submits a forecast for Seattle, shows progress while polling, and prints the result. Uses the
+ * server at JOBTOKEN_URL (default http://localhost:4000) or, when none answers there, starts one
+ * in this process on an in-memory store.
+ */
+async function main(): Promise<void> {
+  const serverUrl = process.env.JOBTOKEN_URL ?? 'http://localhost:4000';
+  let baseUrl = serverUrl;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!(await isUp(serverUrl))) {
+    const config = loadConfig(['--port', '0', '--host', '127.0.0.1', '--database-url', 'memory:'], process.env);
+    const jobtoken = await startJobtoken(config, createLogger('warn'));
+    baseUrl = jobtoken.url;
+    stopEmbedded = () => jobtoken.stop();
+    console.log(`No server at ${serverUrl}; started one at ${baseUrl} with an in-memory store.`);
+  }
+
+  const client = new RestClient(baseUrl);
+  const { jobId, location } = await client.submitForecast({ city: 'Seattle' });
+  console.log(`Submitted job ${jobId}; polling ${location}`);
+  const final = await client.pollUntilDone(location, {
+    onProgress: (status) => {
+      const percent = status.progress?.percent ?? 0;
+      const bar = '#'.repeat(Math.round(percent / 5)).padEnd(20, '.');
+      console.log(`[${bar}] ${String(percent).padStart(3)}% ${status.status} ${status.progress?.message ?? ''}`);
+    },
+  });
+  console.log(`Job ${final.status}:`);
+  console.log(JSON.stringify(final.data ?? final.problem, null, 2));
+  await stopEmbedded?.();
+}
+
+async function isUp(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('demo failed:', error);
+  process.exit(1);
+});

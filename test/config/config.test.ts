@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const config = loadConfig([], {});
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.store).toEqual({ kind: 'sqlite', filename: resolve('data/jobtoken.db') });
+    expect(config.retentionMs).toBe(24 * 3600 * 1000);
+    expect(config.concurrency).toBe(4);
+    expect(config.publicUrl).toBeNull();
+    expect(config.forecastDurationMs).toBe(4000);
+  });
+
+  it('reads environment variables', () => {
+    const config = loadConfig([], {
+      PORT: '8080',
+      DATABASE_URL: 'file:///tmp/jobs.db',
+      FORECAST_DURATION_MS: '0',
+      JOB_RETENTION_SECONDS: '60',
+      RUNNER_CONCURRENCY: '16',
+      PUBLIC_URL: 'https://api.example.com',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.store).toEqual({ kind: 'sqlite', filename: '/tmp/jobs.db' });
+    expect(config.forecastDurationMs).toBe(0);
+    expect(config.retentionMs).toBe(60_000);
+    expect(config.concurrency).toBe(16);
+    expect(config.publicUrl?.href).toBe('https://api.example.com/');
+  });
+
+  it('prefers flags over the environment', () => {
+    const config = loadConfig(['--port', '9000', '--database-url=memory:'], { PORT: '8080' });
+    expect(config.port).toBe(9000);
+    expect(config.store).toEqual({ kind: 'memory' });
+  });
+
+  it('accepts a relative file: URL', () => {
+    const config = loadConfig([], { DATABASE_URL: 'file:./data/other.db' });
+    expect(config.store).toEqual({ kind: 'sqlite', filename: resolve('data/other.db') });
+  });
+
+  it.each([
+    [{ PORT: '70000' }, /Invalid PORT \(--port\): "70000"\. Accepted: TCP port, 0-65535\./],
+    [{ PORT: '-1' }, /Invalid PORT/],
+    [{ FORECAST_DURATION_MS: '1.5' }, /Invalid FORECAST_DURATION_MS/],
+    [{ RUNNER_CONCURRENCY: '0' }, /Invalid RUNNER_CONCURRENCY .*1-1000/],
+    [{ LOG_LEVEL: 'loud' }, /Invalid LOG_LEVEL .*"loud" is not a log level.*info/],
+    [{ PUBLIC_URL: 'example.com' }, /Invalid PUBLIC_URL .*not an absolute http or https URL/],
+    [{ DATABASE_URL: 'mysql://localhost/jobs' }, /Invalid DATABASE_URL .*"mysql" scheme/],
+  ])('rejects %o', (env, message) => {
+    expect(() => loadConfig([], env)).toThrow(ConfigError);
+    expect(() => loadConfig([], env)).toThrow(message);
+  });
+
+  it('rejects an unknown flag', () => {
+    expect(() => loadConfig(['--prot', '1'], {})).toThrow(/Accepted flags: --port/);
+  });
+});

@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let testApp: TestApp;
+
+beforeEach(async () => {
+  testApp = await createTestApp({ runner: false });
+});
+
+afterEach(async () => {
+  await testApp.close();
+});
+
+async function expectNoJobs() {
+  expect(await testApp.store.list({ limit: 10 })).toEqual([]);
+}
+
+async function post(body: BodyInit, contentType = 'application/json') {
+  const response = await testApp.request('/jobs', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
+  const problem = (await response.json()) as Record<string, unknown>;
+  return { response, problem };
+}
+
+describe('POST /jobs bad input', () => {
+  it('rejects malformed JSON with 400', async () => {
+    const { response, problem } = await post('{"city": "Seattle"');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(problem.code).toBe('malformed_request');
+    expect(String(problem.detail)).toContain('not valid JSON');
+    await expectNoJobs();
+  });
+
+  it('rejects a body that is not an object', async () => {
+    for (const body of ['[]', '"Seattle"', 'null', '42']) {
+      const { response, problem } = await post(body);
+      expect(response.status, body).toBe(400);
+      expect(problem.code, body).toBe('malformed_request');
+    }
+    await expectNoJobs();
+  });
+
+  it('rejects a wrong content type with 415', async () => {
+    const { response, problem } = await post('city=Seattle', 'application/x-www-form-urlencoded');
+    expect(response.status).toBe(415);
+    expect(String(problem.detail)).toContain('application/x-www-form-urlencoded');
+    await expectNoJobs();
+  });
+
+  it('rejects an oversize body with 413', async () => {
+    const { response, problem } = await post(JSON.stringify({ city: 'x'.repeat(100_000) }));
+    expect(response.status).toBe(413);
+    expect(problem.code).toBe('payload_too_large');
+    await expectNoJobs();
+  });
+
+  it('rejects invalid UTF-8 with 400', async () => {
+    const bytes = new Uint8Array([0x7b, 0x22, 0x63, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    const { response, problem } = await post(bytes);
+    expect(response.status).toBe(400);
+    expect(String(problem.detail)).toContain('UTF-8');
+    await expectNoJobs();
+  });
+
+  it('names an unknown field', async () => {
+    const { response, problem } = await post(JSON.stringify({ city: 'Seattle', colour: 'red' }));
+    expect(response.status).toBe(400);
+    expect(problem.code).toBe('invalid_input');
+    expect(problem.field).toBe('colour');
+    expect(String(problem.detail)).toContain('colour');
+    await expectNoJobs();
+  });
+
+  it('names a field of the wrong type', async () => {
+    const { response, problem } = await post(JSON.stringify({ city: 42 }));
+    expect(response.status).toBe(400);
+    expect(problem.field).toBe('city');
+    expect(String(problem.detail)).toContain('42');
+    await expectNoJobs();
+  });
+
+  it('names a missing city', async () => {
+    const { response, problem } = await post(JSON.stringify({ date: '2025-11-08' }));
+    expect(response.status).toBe(400);
+    expect(problem.field).toBe('city');
+    await expectNoJobs();
+  });
+
+  it('rejects an unknown city with its value', async () => {
+    const { response, problem } = await post(JSON.stringify({ city: 'Atlantis' }));
+    expect(response.status).toBe(400);
+    expect(problem.field).toBe('city');
+    expect(String(problem.detail)).toContain('Atlantis');
+    await expectNoJobs();
+  });
+
+  it('rejects an impossible date with its value', async () => {
+    const { response, problem } = await post(
+      JSON.stringify({ city: 'Seattle', date: '2025-02-30' }),
+    );
+    expect(response.status).toBe(400);
+    expect(problem.field).toBe('date');
+    expect(String(problem.detail)).toContain('2025-02-30');
+    await expectNoJobs();
+  });
+
+  it('rejects a malformed date', async () => {
+    for (const date of ['08/11/2025', '2025-11-8', '', 'tomorrow']) {
+      const { response, problem } = await post(JSON.stringify({ city: 'Seattle', date }));
+      expect(response.status, date).toBe(400);
+      expect(problem.field, date).toBe('date');
+    }
+    await expectNoJobs();
+  });
+
+  it('rejects a city longer than 100 characters', async () => {
+    const { response, problem } = await post(JSON.stringify({ city: 'S'.repeat(101) }));
+    expect(response.status).toBe(400);
+    expect(problem.field).toBe('city');
+    await expectNoJobs();
+  });
+});
+
+describe('REST routing', () => {
+  it('answers 405 with Allow for a wrong method', async () => {
+    const collection = await testApp.request('/jobs', { method: 'PUT' });
+    const item = await testApp.request('/jobs/abc', { method: 'PATCH' });
+    expect(collection.status).toBe(405);
+    expect(collection.headers.get('allow')).toBe('POST');
+    expect(item.status).toBe(405);
+    expect(item.headers.get('allow')).toBe('GET, DELETE');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await testApp.request('/openapi.json');
+    const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(response.status).toBe(200);
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toEqual(['/jobs', '/jobs/{id}']);
+  });
+
+  it('answers the health check', async () => {
+    const response = await testApp.request('/health');
+    expect(response.status).toBe(200);
+  });
+
+  it('serves GraphiQL without a CDN', async () => {
+    const response = await testApp.request('/graphql', { headers: { accept: 'text/html' } });
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(html).toContain('<html');
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdnjs/);
+  });
+});
