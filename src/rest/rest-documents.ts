@@ -20,13 +20,16 @@ fragment RestJob on Operation {
   }
 }`;
 
-const ERROR_FIELDS = `
-  ... on Error { message code field }
-  ... on InvalidInputError { issues { field message } }`;
+const ERROR_FIELDS = '... on Error { message code field }';
 
 export const SUBMIT_FORECAST_DOCUMENT = `
 mutation RestSubmitForecastJob($input: SubmitForecastJobInput!) {
-  result: submitForecastJob(input: $input) { __typename ...RestJob ${ERROR_FIELDS} }
+  result: submitForecastJob(input: $input) {
+    __typename
+    ...RestJob
+    ${ERROR_FIELDS}
+    ... on InvalidInputError { issues { field message } }
+  }
 }
 ${JOB_FIELDS}`;
 

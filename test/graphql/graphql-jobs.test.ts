@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJobId } from '../../src/job/job-id.js';
 import { printSortedSchema } from '../../src/graphql/schema.js';
-import type { JobStore } from '../../src/store/job-store.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -116,22 +115,20 @@ describe('job query', () => {
   });
 
   it('loads 50 jobs with one store read', async () => {
+    testApp = await createTestApp({ runner: false });
+    const { sqlite } = testApp;
     let getManyCalls = 0;
     let getCalls = 0;
-    testApp = await createTestApp({
-      runner: false,
-      wrapStore: (store: JobStore) =>
-        Object.assign(Object.create(store) as JobStore, {
-          get: (id: string) => {
-            getCalls += 1;
-            return store.get(id);
-          },
-          getMany: (ids: readonly string[]) => {
-            getManyCalls += 1;
-            return store.getMany(ids);
-          },
-        }),
-    });
+    const getMany = sqlite.getMany.bind(sqlite);
+    const get = sqlite.get.bind(sqlite);
+    sqlite.getMany = (ids) => {
+      getManyCalls += 1;
+      return getMany(ids);
+    };
+    sqlite.get = (id) => {
+      getCalls += 1;
+      return get(id);
+    };
     const ids: string[] = [];
     for (let index = 0; index < 50; index += 1) {
       ids.push((await submit({ city: 'Seattle' })).id as string);

@@ -5,7 +5,6 @@ import { KindRegistry } from '../../src/kinds/kind-registry.js';
 import { createLogger } from '../../src/log/logger.js';
 import { JobRunner } from '../../src/runner/job-runner.js';
 import { CachedJobStore } from '../../src/store/cached/cached-store.js';
-import type { JobStore } from '../../src/store/job-store.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createTempDir } from './temp-dir.js';
 
@@ -18,8 +17,6 @@ export interface TestAppOptions {
   publicUrl?: URL;
   /** How long finished jobs are kept, in ms. Default 24 h. */
   retentionMs?: number;
-  /** Wraps the store, for tests that count or break its calls. */
-  wrapStore?: (store: JobStore) => JobStore;
 }
 
 /**
@@ -32,8 +29,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     filename: join(tempDir.path, 'jobs.db'),
     retentionMs: options.retentionMs ?? 24 * 3600 * 1000,
   });
-  const cached = new CachedJobStore(sqlite);
-  const store = options.wrapStore ? options.wrapStore(cached) : cached;
+  const store = new CachedJobStore(sqlite);
   const logger = createLogger('silent');
   const kinds = new KindRegistry([
     createForecastKind({

@@ -1,6 +1,7 @@
 import { JobAlreadyFinishedError, JobNotFoundError } from '../../errors/input-errors.js';
 import { isJobId } from '../../job/job-id.js';
 import { builder } from '../builder.js';
+import { AlreadyFinishedErrorType, NotFoundErrorType, toErrorPayload } from './error-types.js';
 import { ForecastJob } from './forecast-job.js';
 
 /**
@@ -8,7 +9,7 @@ import { ForecastJob } from './forecast-job.js';
  * so each job kind's operation type is a member; a new kind adds its type here.
  */
 const CancelJobResult = builder.unionType('CancelJobResult', {
-  types: [ForecastJob, JobNotFoundError, JobAlreadyFinishedError],
+  types: [ForecastJob, NotFoundErrorType, AlreadyFinishedErrorType],
 });
 
 builder.mutationField('cancelJob', (t) =>
@@ -19,11 +20,11 @@ builder.mutationField('cancelJob', (t) =>
       'until its processor stops. Cancelling a CANCELLED job again returns it unchanged.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, context) => {
-      if (!isJobId(id)) return new JobNotFoundError(id);
+      if (!isJobId(id)) return toErrorPayload(new JobNotFoundError(id));
       const outcome = await context.store.requestCancel(id);
-      if (outcome.kind === 'not_found') return new JobNotFoundError(id);
+      if (outcome.kind === 'not_found') return toErrorPayload(new JobNotFoundError(id));
       if (outcome.kind === 'already_finished') {
-        return new JobAlreadyFinishedError(id, outcome.job.status);
+        return toErrorPayload(new JobAlreadyFinishedError(id, outcome.job.status));
       }
       context.logger.info({ jobId: id, status: outcome.job.status }, 'job cancel requested');
       return outcome.job;

@@ -1,15 +1,24 @@
 import type { AppError } from '../../errors/app-error.js';
-import { ERROR_TABLE } from '../../errors/error-codes.js';
-import {
-  type InputIssue,
-  InvalidInputError,
-  JobAlreadyFinishedError,
-  JobNotFoundError,
-} from '../../errors/input-errors.js';
+import { ERROR_TABLE, type ErrorCode } from '../../errors/error-codes.js';
+import { type InputIssue, InvalidInputError } from '../../errors/input-errors.js';
 import { builder } from '../builder.js';
 
+/**
+ * An expected failure as a plain object. graphql-js treats an Error returned from a resolver as
+ * thrown, so union members other than the errors plugin's own are built from this shape.
+ */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  field: string | undefined;
+}
+
+export function toErrorPayload(error: AppError): ErrorPayload {
+  return { code: error.code, message: error.message, field: error.field };
+}
+
 /** The fields every expected failure in a mutation result carries. */
-const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
+const ErrorInterface = builder.interfaceRef<ErrorPayload>('Error').implement({
   description: 'An expected failure, returned in a result union instead of a top-level error.',
   fields: (t) => ({
     message: t.exposeString('message'),
@@ -42,14 +51,20 @@ builder.objectType(InvalidInputError, {
   }),
 });
 
-builder.objectType(JobNotFoundError, {
-  name: 'NotFoundError',
+function isPayloadWithCode(value: unknown, code: ErrorCode): boolean {
+  return typeof value === 'object' && value !== null && (value as ErrorPayload).code === code;
+}
+
+export const NotFoundErrorType = builder.objectRef<ErrorPayload>('NotFoundError').implement({
   description: 'No job has this id, or it has expired and was deleted.',
   interfaces: [ErrorInterface],
+  isTypeOf: (value) => isPayloadWithCode(value, 'not_found'),
 });
 
-builder.objectType(JobAlreadyFinishedError, {
-  name: 'AlreadyFinishedError',
-  description: 'The job already finished, so it cannot be cancelled.',
-  interfaces: [ErrorInterface],
-});
+export const AlreadyFinishedErrorType = builder
+  .objectRef<ErrorPayload>('AlreadyFinishedError')
+  .implement({
+    description: 'The job already finished, so it cannot be cancelled.',
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => isPayloadWithCode(value, 'already_finished'),
+  });
