@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   let baseUrl = serverUrl;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!(await isUp(serverUrl))) {
-    const config = loadConfig(['--port', '0', '--host', '127.0.0.1', '--database-url', 'memory:'], process.env);
+    const config = loadConfig(
+      ['--port', '0', '--host', '127.0.0.1', '--database-url', 'memory:'],
+      process.env,
+    );
     const jobtoken = await startJobtoken(config, createLogger('warn'));
     baseUrl = jobtoken.url;
     stopEmbedded = () => jobtoken.stop();
@@ -27,7 +30,9 @@ async function main(): Promise<void> {
     onProgress: (status) => {
       const percent = status.progress?.percent ?? 0;
       const bar = '#'.repeat(Math.round(percent / 5)).padEnd(20, '.');
-      console.log(`[${bar}] ${String(percent).padStart(3)}% ${status.status} ${status.progress?.message ?? ''}`);
+      console.log(
+        `[${bar}] ${String(percent).padStart(3)}% ${status.status} ${status.progress?.message ?? ''}`,
+      );
     },
   });
   console.log(`Job ${final.status}:`);

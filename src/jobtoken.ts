@@ -24,7 +24,7 @@ export interface Jobtoken {
 
 /** Starts one process with API and runner on the configured store. */
 export async function startJobtoken(config: Config, logger: Logger): Promise<Jobtoken> {
-  const store = openStore(config.store, { retentionMs: config.retentionMs });
+  const store = openStore(config.store, { retentionMs: config.retentionMs, logger });
   const kinds = new KindRegistry([
     createForecastKind({
       durationMs: config.forecastDurationMs,
@@ -38,8 +38,7 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
   await runner.start({ recoverAbandoned: true });
   sweeper.start();
   const { server, address } = await listen(app, config.port, config.host);
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `http://${displayHost(address.address, address.family)}:${address.port}`;
   logger.info({ url, store: config.store.kind }, 'jobtoken started');
 
   return {
@@ -56,4 +55,10 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
       logger.info('jobtoken stopped');
     },
   };
+}
+
+/** A wildcard address is reachable as localhost, which is what a user can paste. */
+function displayHost(address: string, family: string): string {
+  if (address === '0.0.0.0' || address === '::') return 'localhost';
+  return family === 'IPv6' ? `[${address}]` : address;
 }

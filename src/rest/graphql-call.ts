@@ -1,4 +1,4 @@
-import { errorCodeFromGraphqlCode, type ErrorCode } from '../errors/error-codes.js';
+import { type ErrorCode, errorCodeFromGraphqlCode } from '../errors/error-codes.js';
 
 export type ExecuteGraphQL = (request: Request) => Promise<Response> | Response;
 

@@ -1,7 +1,8 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { isErrorCode } from '../errors/error-codes.js';
-import type { GraphQLJob } from './rest-documents.js';
 import { problemResponse } from './problem.js';
+import type { GraphQLJob } from './rest-documents.js';
 
 /** Bounds of every Retry-After value the REST adapter sends, in seconds. */
 export const MIN_RETRY_AFTER_SECONDS = 1;
@@ -34,6 +35,7 @@ export function jsonResponse(
 ): Response {
   return new Response(JSON.stringify(body), {
     status,
+    statusText: STATUS_CODES[status] ?? '',
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   });
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ERROR_TABLE, type ErrorCode } from '../errors/error-codes.js';
 
 /** How long a client should wait before retrying after a 503, in seconds. */
@@ -32,6 +33,7 @@ export function problemResponse(
     code === 'store_unavailable' ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {};
   return new Response(JSON.stringify(body), {
     status: spec.httpStatus,
+    statusText: STATUS_CODES[spec.httpStatus] ?? '',
     headers: {
       'content-type': PROBLEM_CONTENT_TYPE,
       'cache-control': 'no-store',

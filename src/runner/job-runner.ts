@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import type { JobChange, JobStore } from '../store/job-store.js';
-import { JobExecution, type ExecutionOutcome } from './job-execution.js';
+import { type ExecutionOutcome, JobExecution } from './job-execution.js';
 import type { RunnerEvents } from './runner-events.js';
 
 /** Default number of jobs one process runs at the same time. */
@@ -87,7 +87,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   }
 
   #onStoreChange(change: JobChange): void {
-    if (change.status === 'Pending') this.#requestClaim();
+    // Claim on the next turn, so that the submitting request finishes its own work first.
+    if (change.status === 'Pending') setImmediate(() => this.#requestClaim());
     if (change.status === 'Cancelling') this.#running.get(change.id)?.abort({ kind: 'cancelled' });
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createJobId } from '../../src/job/job-id.js';
 import { printSortedSchema } from '../../src/graphql/schema.js';
+import { createJobId } from '../../src/job/job-id.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -75,7 +75,9 @@ describe('submitForecastJob', () => {
     const error = await submit({ city: 'Seattle', date: '2025-02-30' });
     expect(error.__typename).toBe('InvalidInputError');
     expect(error.field).toBe('date');
-    expect(error.issues).toEqual([{ field: 'date', message: expect.stringContaining('2025-02-30') }]);
+    expect(error.issues).toEqual([
+      { field: 'date', message: expect.stringContaining('2025-02-30') },
+    ]);
   });
 });
 

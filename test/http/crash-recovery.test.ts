@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTempDir } from '../support/temp-dir.js';
 import {
   killServerProcess,
   type ServerProcess,
   startServerProcess,
 } from '../support/server-process.js';
+import { createTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/wait-for.js';
 
 const servers: ServerProcess[] = [];
@@ -34,7 +34,8 @@ describe('server process', () => {
     const path = new URL(location).pathname;
 
     await waitFor(
-      async () => ((await (await fetch(`${first.url}${path}`)).json()) as { status: string }).status,
+      async () =>
+        ((await (await fetch(`${first.url}${path}`)).json()) as { status: string }).status,
       (status) => status === 'Running',
       { what: 'the job to start running' },
     );
@@ -50,9 +51,9 @@ describe('server process', () => {
     const body = (await done.json()) as { status: string; data: { city: string } };
     expect(body.status).toBe('Completed');
     expect(body.data.city).toBe('Seattle');
-    expect(second.logs.some((entry) => entry.msg === 'recovered jobs left by a previous process')).toBe(
-      true,
-    );
+    expect(
+      second.logs.some((entry) => entry.msg === 'recovered jobs left by a previous process'),
+    ).toBe(true);
   }, 60_000);
 
   it('stops with a clear message on invalid configuration', async () => {

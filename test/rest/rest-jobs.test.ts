@@ -56,7 +56,9 @@ describe('POST /jobs', () => {
     testApp = await createTestApp({ publicUrl: new URL('https://api.example.com/forecasts') });
     const response = await testApp.postJob(SEATTLE);
     const { jobId } = (await response.json()) as { jobId: string };
-    expect(response.headers.get('location')).toBe(`https://api.example.com/forecasts/jobs/${jobId}`);
+    expect(response.headers.get('location')).toBe(
+      `https://api.example.com/forecasts/jobs/${jobId}`,
+    );
   });
 
   it('returns 202 even when the job already finished', async () => {

@@ -8,7 +8,8 @@ import { describeJobStoreContract } from './job-store-contract.js';
 
 describeJobStoreContract(
   'cached SQLite',
-  (options) => new CachedJobStore(new SqliteJobStore({ ...options, filename: ':memory:' }), options),
+  (options) =>
+    new CachedJobStore(new SqliteJobStore({ ...options, filename: ':memory:' }), options),
 );
 describeJobStoreContract(
   'cached memory',

@@ -28,7 +28,11 @@ describe('SqliteJobStore', () => {
   it('keeps jobs across a reopen', async () => {
     const filename = join(tempDir.path, 'nested', 'folder', 'jobs.db');
     const first = new SqliteJobStore({ filename, retentionMs: 60_000 });
-    const job = await first.insert({ id: createJobId(), kind: 'forecast', input: { city: 'Oslo' } });
+    const job = await first.insert({
+      id: createJobId(),
+      kind: 'forecast',
+      input: { city: 'Oslo' },
+    });
     await first.close();
     const second = new SqliteJobStore({ filename, retentionMs: 60_000 });
     expect(await second.get(job.id)).toEqual(job);

@@ -9,7 +9,9 @@ export async function waitFor<T>(
     const value = await read();
     if (accept(value)) return value;
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${options.what ?? 'a condition'}; last value: ${JSON.stringify(value)}`);
+      throw new Error(
+        `Timed out waiting for ${options.what ?? 'a condition'}; last value: ${JSON.stringify(value)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
   }

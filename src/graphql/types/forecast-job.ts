@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors/input-errors.js';
-import { createJobId } from '../../job/job-id.js';
 import type { Job } from '../../job/job.js';
+import { createJobId } from '../../job/job-id.js';
 import { type ForecastInput, forecastInputSchema } from '../../kinds/forecast/forecast-input.js';
 import type { WeatherForecast } from '../../kinds/forecast/weather-forecast.js';
 import { builder } from '../builder.js';

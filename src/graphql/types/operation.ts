@@ -1,5 +1,5 @@
-import { isJobId } from '../../job/job-id.js';
 import type { Job, JobFailure, JobProgress } from '../../job/job.js';
+import { isJobId } from '../../job/job-id.js';
 import { isTerminalStatus } from '../../job/job-status.js';
 import { builder } from '../builder.js';
 import { JobStatusEnum } from './job-status.js';

@@ -2,6 +2,7 @@ import type { Job, JobFailure, JobProgress } from '../../job/job.js';
 import { NO_PROGRESS } from '../../job/job.js';
 import { isTerminalStatus } from '../../job/job-status.js';
 import { JobChangeEmitter } from '../job-change-emitter.js';
+import { compareNewestFirst, isAfterCursor } from '../job-order.js';
 import type {
   CancelOutcome,
   JobChangeListener,
@@ -10,7 +11,6 @@ import type {
   ListJobsOptions,
   NewJob,
 } from '../job-store.js';
-import { compareNewestFirst, isAfterCursor } from '../job-order.js';
 
 /**
  * Keeps jobs in a Map. For tests and short-lived tools: everything is lost with the process.
