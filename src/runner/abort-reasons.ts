@@ -2,7 +2,9 @@
 export type AbortReason =
   | { kind: 'cancelled' }
   | { kind: 'timeout'; timeoutMs: number }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  /** The attempt's lease ended, so another runner may own the job: stop without writing. */
+  | { kind: 'lease_lost' };
 
 export class RunnerAbortError extends Error {
   readonly reason: AbortReason;

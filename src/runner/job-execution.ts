@@ -122,6 +122,7 @@ export class JobExecution {
   async #recordError(error: unknown): Promise<ExecutionOutcome> {
     const reason = abortReasonOf(this.#controller.signal);
     if (reason?.kind === 'cancelled') return this.#settleRefusedWrite();
+    if (reason?.kind === 'lease_lost') return { kind: 'superseded' };
     if (reason?.kind === 'shutdown') {
       const released = await this.#store.release(this.job.id, this.job.attempt);
       return released ? { kind: 'released' } : { kind: 'superseded' };

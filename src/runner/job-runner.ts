@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import type { JobChange, JobStore } from '../store/job-store.js';
@@ -11,6 +13,10 @@ export const DEFAULT_CONCURRENCY = 4;
 export const IDLE_POLL_INTERVAL_MS = 1_000;
 /** How long a runner waits after a failed claim before it tries again, in milliseconds. */
 export const CLAIM_RETRY_DELAY_MS = 2_000;
+/** Default lease of one attempt, in milliseconds; heartbeats renew it three times per lease. */
+export const DEFAULT_LEASE_MS = 15_000;
+/** How often a runner takes back attempts whose lease expired, in milliseconds. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 2_000;
 
 export interface JobRunnerOptions {
   store: JobStore;
@@ -20,6 +26,12 @@ export interface JobRunnerOptions {
   concurrency?: number;
   /** Idle polling interval in milliseconds. Default IDLE_POLL_INTERVAL_MS. */
   idlePollIntervalMs?: number;
+  /** Lease of one attempt in milliseconds. Default DEFAULT_LEASE_MS. */
+  leaseMs?: number;
+  /** Heartbeat interval in milliseconds. Default a third of the lease. */
+  heartbeatIntervalMs?: number;
+  /** Interval of expired-lease sweeps in milliseconds. Default DEFAULT_SWEEP_INTERVAL_MS. */
+  sweepIntervalMs?: number;
 }
 
 /**
@@ -32,10 +44,15 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   readonly #log: Logger;
   readonly #concurrency: number;
   readonly #idlePollIntervalMs: number;
+  readonly #leaseMs: number;
+  readonly #heartbeatIntervalMs: number;
+  readonly #sweepIntervalMs: number;
+  /** Stored with each lease, so an operator can tell which process owns a running job. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly #running = new Map<string, JobExecution>();
+  readonly #timers: NodeJS.Timeout[] = [];
   readonly #settled = new Set<Promise<void>>();
   #unsubscribe: (() => void) | undefined;
-  #idleTimer: NodeJS.Timeout | undefined;
   #claiming = false;
   #claimAgain = false;
   #accepting = false;
@@ -47,6 +64,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     this.#log = options.logger.child({ component: 'runner' });
     this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.#idlePollIntervalMs = options.idlePollIntervalMs ?? IDLE_POLL_INTERVAL_MS;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.floor(this.#leaseMs / 3);
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   }
 
   /** Number of jobs running in this process now. */
@@ -65,9 +85,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     }
     this.#accepting = true;
     this.#unsubscribe = this.#store.onChange((change) => this.#onStoreChange(change));
-    this.#idleTimer = setInterval(() => this.#requestClaim(), this.#idlePollIntervalMs);
-    this.#idleTimer.unref();
-    this.#log.info({ concurrency: this.#concurrency }, 'runner started');
+    this.#every(this.#idlePollIntervalMs, () => this.#requestClaim());
+    this.#every(this.#heartbeatIntervalMs, () => this.#heartbeat());
+    this.#every(this.#sweepIntervalMs, () => this.#sweepExpiredLeases());
+    this.#log.info(
+      { concurrency: this.#concurrency, owner: this.owner, leaseMs: this.#leaseMs },
+      'runner started',
+    );
     this.#requestClaim();
   }
 
@@ -77,13 +101,66 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
    */
   async stop(graceMs = 0): Promise<void> {
     this.#accepting = false;
-    clearInterval(this.#idleTimer);
+    for (const timer of this.#timers.splice(0)) clearInterval(timer);
     this.#unsubscribe?.();
     const drained = Promise.allSettled([...this.#settled]);
     if (this.#running.size > 0 && graceMs > 0) await waitAtMost(drained, graceMs);
     for (const execution of this.#running.values()) execution.abort({ kind: 'shutdown' });
     await Promise.allSettled([...this.#settled]);
     this.#log.info('runner stopped');
+  }
+
+  #every(intervalMs: number, task: () => void): void {
+    const timer = setInterval(task, intervalMs);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  /**
+   * Renews the leases of running attempts. An attempt missing from the answer lost its lease and
+   * stops without writing; one that is now Cancelling is aborted, which covers cancel requests
+   * whose notification never arrived.
+   */
+  async #heartbeat(): Promise<void> {
+    const attempts = [...this.#running.values()].map(({ job }) => ({
+      id: job.id,
+      attempt: job.attempt,
+    }));
+    if (attempts.length === 0) return;
+    let renewed: Awaited<ReturnType<JobStore['renewLeases']>>;
+    try {
+      renewed = await this.#store.renewLeases(attempts, this.#leaseMs);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'renewing leases failed; retrying at the next heartbeat');
+      this.emit('runner:error', error);
+      return;
+    }
+    const statusById = new Map(renewed.map((lease) => [lease.id, lease.status]));
+    for (const { id, attempt } of attempts) {
+      const execution = this.#running.get(id);
+      if (execution?.job.attempt !== attempt) continue;
+      const status = statusById.get(id);
+      if (status === undefined) {
+        this.#log.warn({ jobId: id, attempt }, 'lease lost; stopping the attempt without writing');
+        execution.abort({ kind: 'lease_lost' });
+      } else if (status === 'Cancelling') {
+        execution.abort({ kind: 'cancelled' });
+      }
+    }
+  }
+
+  /** Takes back jobs of runners that stopped renewing their leases, such as killed processes. */
+  async #sweepExpiredLeases(): Promise<void> {
+    try {
+      const reclaimed = await this.#store.reclaimExpired();
+      if (reclaimed > 0) {
+        this.#log.warn({ reclaimed }, 'took back jobs whose lease expired');
+        this.#requestClaim();
+      }
+    } catch (error) {
+      this.#log.warn({ err: error }, 'sweeping expired leases failed; retrying');
+      this.emit('runner:error', error);
+    }
   }
 
   #onStoreChange(change: JobChange): void {
@@ -113,7 +190,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     const free = this.#concurrency - this.#running.size;
     if (free <= 0) return;
     try {
-      const jobs = await this.#store.claim(free);
+      const jobs = await this.#store.claim(free, { owner: this.owner, leaseMs: this.#leaseMs });
       for (const job of jobs) this.#execute(job);
       if (jobs.length === free) this.#claimAgain = true;
     } catch (error) {

@@ -35,11 +35,32 @@ export interface JobChange {
 
 export type JobChangeListener = (change: JobChange) => void;
 
+export interface ClaimOptions {
+  /** Id of the claiming runner, stored with the lease for diagnostics. */
+  owner: string;
+  /** Lease length in milliseconds, timed by the store's clock. */
+  leaseMs: number;
+}
+
+/** A running attempt whose lease a runner holds: the job id and the attempt (fencing token). */
+export interface AttemptRef {
+  id: string;
+  attempt: number;
+}
+
+/** A lease that was renewed, with the job's status now: Running, or Cancelling when stopping. */
+export interface RenewedLease {
+  id: string;
+  status: JobStatus;
+}
+
 /**
  * The one interface through which jobs are saved, read, claimed and finished.
  *
- * Writes by a runner carry the attempt number they belong to and are refused (return null or
- * false) when the job has moved on: another attempt, a cancel request, or a terminal status.
+ * Every claim starts an attempt: the attempt number is its fencing token, and it comes with a
+ * lease timed by the store's clock. Writes by a runner carry the attempt and are refused (return
+ * null or false) when the job has moved on (another attempt, a cancel request, a terminal
+ * status) or when the lease has expired, so a stale runner can never overwrite a newer attempt.
  * Terminal statuses are written once, by compare-and-set from a non-terminal status.
  * Expired jobs read as missing even before `deleteExpired` removes them.
  */
@@ -51,8 +72,21 @@ export interface JobStore {
   getMany(ids: readonly string[]): Promise<(Job | null)[]>;
   /** Lists jobs newest first. */
   list(options: ListJobsOptions): Promise<Job[]>;
-  /** Moves up to `limit` of the oldest Pending jobs to Running and starts a new attempt on each. */
-  claim(limit: number): Promise<Job[]>;
+  /**
+   * Moves up to `limit` of the oldest Pending jobs to Running and starts a new attempt on each,
+   * leased to `options.owner` for `options.leaseMs`. Concurrent claims never return one job twice.
+   */
+  claim(limit: number, options: ClaimOptions): Promise<Job[]>;
+  /**
+   * Extends the leases of running attempts by `leaseMs` from now. Returns the attempts that still
+   * own their job; a missing one has lost its lease and must stop without writing.
+   */
+  renewLeases(attempts: readonly AttemptRef[], leaseMs: number): Promise<RenewedLease[]>;
+  /**
+   * Takes back attempts whose lease expired, as a crashed runner leaves them: Running goes back
+   * to Pending, Cancelling ends Cancelled. Returns how many jobs changed.
+   */
+  reclaimExpired(): Promise<number>;
   /** Records progress of a running attempt; false when the attempt no longer owns the job. */
   updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean>;
   /** Completes a running attempt; null when the attempt no longer owns the job. */

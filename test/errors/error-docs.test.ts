@@ -9,8 +9,8 @@ function documentedRows(): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const line of page.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim().replaceAll('`', ''));
-    const [, code, status, type, graphqlCode] = cells;
-    if (code && /^[a-z_]+$/.test(code) && /^\d{3}$/.test(status ?? '') && type && graphqlCode) {
+    const [, code = '', status = '', type = '', graphqlCode = ''] = cells;
+    if (/^[a-z_]+$/.test(code) && /^\d{3}$/.test(status)) {
       rows.set(code, [status, type, graphqlCode]);
     }
   }

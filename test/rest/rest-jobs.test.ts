@@ -147,7 +147,7 @@ describe('GET /jobs/{id}', () => {
   it('returns 500 for an internal processor error', async () => {
     testApp = await createTestApp({ runner: false });
     const id = await submitSeattle();
-    const [claimed] = await testApp.store.claim(1);
+    const [claimed] = await testApp.store.claim(1, { owner: 'test', leaseMs: 60_000 });
     await testApp.store.fail(id, claimed?.attempt ?? 1, {
       code: 'processor_error',
       message: 'The job failed because of an internal error.',

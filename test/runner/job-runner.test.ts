@@ -136,7 +136,7 @@ describe('JobRunner', () => {
   it('recovers jobs left Running at start', async () => {
     const { store, runner, submit, nextRun } = await setUp();
     const job = await submit();
-    await store.claim(1);
+    await store.claim(1, { owner: 'crashed', leaseMs: 60_000 });
     await runner.start({ recoverAbandoned: true });
     const run = await nextRun();
     expect(run.jobId).toBe(job.id);

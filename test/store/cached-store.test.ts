@@ -3,23 +3,25 @@ import { createJobId } from '../../src/job/job-id.js';
 import { CachedJobStore } from '../../src/store/cached/cached-store.js';
 import { MemoryJobStore } from '../../src/store/memory/memory-store.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
-import { TestClock } from '../support/test-clock.js';
+import { TestClock, withTestClock } from '../support/test-clock.js';
 import { describeJobStoreContract } from './job-store-contract.js';
 
 describeJobStoreContract(
   'cached SQLite',
-  (options) =>
-    new CachedJobStore(new SqliteJobStore({ ...options, filename: ':memory:' }), options),
+  withTestClock(
+    (options) =>
+      new CachedJobStore(new SqliteJobStore({ ...options, filename: ':memory:' }), options),
+  ),
 );
 describeJobStoreContract(
   'cached memory',
-  (options) => new CachedJobStore(new MemoryJobStore(options), options),
+  withTestClock((options) => new CachedJobStore(new MemoryJobStore(options), options)),
 );
 
 describe('CachedJobStore', () => {
   async function finishedJob(store: CachedJobStore) {
     const job = await store.insert({ id: createJobId(), kind: 'forecast', input: {} });
-    const [claimed] = await store.claim(1);
+    const [claimed] = await store.claim(1, { owner: 'test', leaseMs: 60_000 });
     await store.complete(job.id, claimed?.attempt ?? 0, { temperatureC: 9 });
     return job;
   }
@@ -45,7 +47,7 @@ describe('CachedJobStore', () => {
   it('reads unfinished jobs from the store', async () => {
     const store = new CachedJobStore(new MemoryJobStore({ retentionMs: 60_000 }));
     const job = await store.insert({ id: createJobId(), kind: 'forecast', input: {} });
-    await store.claim(1);
+    await store.claim(1, { owner: 'test', leaseMs: 60_000 });
     expect((await store.get(job.id))?.status).toBe('Running');
     expect(store.size).toBe(0);
     expect(store.hits).toBe(0);

@@ -1,26 +1,45 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobId } from '../../src/job/job-id.js';
-import type { JobChange, JobStore, JobStoreOptions } from '../../src/store/job-store.js';
-import { TestClock } from '../support/test-clock.js';
+import type { JobChange, JobStore } from '../../src/store/job-store.js';
+import { waitFor } from '../support/wait-for.js';
 
-export type StoreFactory = (options: Required<JobStoreOptions>) => Promise<JobStore> | JobStore;
+/** A store under test, with a way to move its clock. */
+export interface StoreUnderTest {
+  store: JobStore;
+  /** Moves the store's clock forward: a test clock jumps, a database clock is waited for. */
+  advance(ms: number): Promise<void>;
+  /** The store's current time in epoch ms, as far as the test can know it. */
+  now(): number;
+  /** Whether `now()` is exactly the store's clock, so timestamps can be compared for equality. */
+  exactClock: boolean;
+}
 
-const RETENTION_MS = 60_000;
+export type StoreFactory = (options: { retentionMs: number }) => Promise<StoreUnderTest>;
+
+/** Short enough that a store on a real clock can wait for it. */
+const RETENTION_MS = 400;
+const LEASE_MS = 300;
+const LONG_LEASE = { owner: 'runner-a', leaseMs: 60_000 };
 
 /** The behaviour every JobStore implementation must have. */
 export function describeJobStoreContract(name: string, createStore: StoreFactory): void {
   describe(`${name} store contract`, () => {
     let store: JobStore;
-    let clock: TestClock;
+    let clock: StoreUnderTest;
 
     beforeEach(async () => {
-      clock = new TestClock();
-      store = await createStore({ retentionMs: RETENTION_MS, now: clock.now });
+      clock = await createStore({ retentionMs: RETENTION_MS });
+      store = clock.store;
     });
 
     afterEach(async () => {
       await store.close();
     });
+
+    function expectNow(date: Date | null | undefined) {
+      if (clock.exactClock) expect(date?.getTime()).toBe(clock.now());
+      else expect(Math.abs((date?.getTime() ?? 0) - clock.now())).toBeLessThan(5_000);
+    }
 
     async function submit(input: unknown = { city: 'Seattle' }) {
       return store.insert({ id: createJobId(), kind: 'forecast', input });
@@ -28,7 +47,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
 
     async function submitAndClaim() {
       const job = await submit();
-      const [claimed] = await store.claim(1);
+      const [claimed] = await store.claim(1, LONG_LEASE);
       expect(claimed?.id).toBe(job.id);
       return claimed as NonNullable<typeof claimed>;
     }
@@ -39,7 +58,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       expect(job.attempt).toBe(0);
       expect(job.input).toEqual({ city: 'Seattle', date: '2025-11-08' });
       expect(job.progress).toEqual({ percent: 0, message: null });
-      expect(job.createdAt.getTime()).toBe(clock.now());
+      expectNow(job.createdAt);
       expect(job.startedAt).toBeNull();
       expect(job.finishedAt).toBeNull();
       expect(job.expiresAt).toBeNull();
@@ -69,7 +88,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
 
     it('lists jobs newest first', async () => {
       const older = await submit();
-      clock.advance(10);
+      await clock.advance(10);
       const newer = await submit();
       const listed = await store.list({ limit: 10 });
       expect(listed.map((job) => job.id)).toEqual([newer.id, older.id]);
@@ -79,7 +98,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       const ids: string[] = [];
       for (let index = 0; index < 5; index += 1) {
         ids.unshift((await submit()).id);
-        clock.advance(1);
+        await clock.advance(1);
       }
       const firstPage = await store.list({ limit: 2 });
       const last = firstPage.at(-1) as NonNullable<(typeof firstPage)[number]>;
@@ -90,9 +109,9 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
 
     it('filters the list by status', async () => {
       const claimedFirst = await submit();
-      clock.advance(1);
+      await clock.advance(1);
       const stillPending = await submit();
-      await store.claim(1);
+      await store.claim(1, LONG_LEASE);
       const pending = await store.list({ limit: 10, status: 'Pending' });
       const running = await store.list({ limit: 10, status: 'Running' });
       expect(pending.map((job) => job.id)).toEqual([stillPending.id]);
@@ -101,23 +120,23 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
 
     it('claims the oldest Pending jobs first', async () => {
       const oldest = await submit();
-      clock.advance(1);
+      await clock.advance(1);
       const middle = await submit();
-      clock.advance(1);
+      await clock.advance(1);
       await submit();
-      const claimed = await store.claim(2);
+      const claimed = await store.claim(2, LONG_LEASE);
       expect(claimed.map((job) => job.id).sort()).toEqual([oldest.id, middle.id].sort());
       for (const job of claimed) {
         expect(job.status).toBe('Running');
         expect(job.attempt).toBe(1);
-        expect(job.startedAt?.getTime()).toBe(clock.now());
+        expectNow(job.startedAt);
       }
     });
 
     it('never claims a job twice', async () => {
       await submit();
-      expect(await store.claim(5)).toHaveLength(1);
-      expect(await store.claim(5)).toHaveLength(0);
+      expect(await store.claim(5, LONG_LEASE)).toHaveLength(1);
+      expect(await store.claim(5, LONG_LEASE)).toHaveLength(0);
     });
 
     it('records progress of the owning attempt', async () => {
@@ -136,13 +155,15 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
 
     it('completes a running attempt with its result', async () => {
       const job = await submitAndClaim();
-      clock.advance(500);
+      await clock.advance(500);
       const completed = await store.complete(job.id, job.attempt, { temperatureC: 9 });
       expect(completed?.status).toBe('Completed');
       expect(completed?.result).toEqual({ temperatureC: 9 });
       expect(completed?.progress.percent).toBe(100);
-      expect(completed?.finishedAt?.getTime()).toBe(clock.now());
-      expect(completed?.expiresAt?.getTime()).toBe(clock.now() + RETENTION_MS);
+      expectNow(completed?.finishedAt);
+      const retained =
+        (completed?.expiresAt?.getTime() ?? 0) - (completed?.finishedAt?.getTime() ?? 0);
+      expect(retained).toBe(RETENTION_MS);
       expect(await store.get(job.id)).toEqual(completed);
     });
 
@@ -178,7 +199,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       const stored = await store.get(job.id);
       expect(stored?.status).toBe('Cancelled');
       expect(stored?.finishedAt).not.toBeNull();
-      expect(await store.claim(1)).toHaveLength(0);
+      expect(await store.claim(1, LONG_LEASE)).toHaveLength(0);
     });
 
     it('marks a Running job Cancelling', async () => {
@@ -229,7 +250,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       const released = await store.get(job.id);
       expect(released?.status).toBe('Pending');
       expect(released?.attempt).toBe(0);
-      const [reclaimed] = await store.claim(1);
+      const [reclaimed] = await store.claim(1, LONG_LEASE);
       expect(reclaimed?.attempt).toBe(1);
     });
 
@@ -247,7 +268,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       expect(await store.recoverAbandoned()).toBe(2);
       expect((await store.get(running.id))?.status).toBe('Pending');
       expect((await store.get(cancelling.id))?.status).toBe('Cancelled');
-      const [again] = await store.claim(1);
+      const [again] = await store.claim(1, LONG_LEASE);
       expect(again?.attempt).toBe(2);
     });
 
@@ -255,9 +276,9 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       const job = await submitAndClaim();
       await store.complete(job.id, job.attempt, {});
       const queued = await submit();
-      clock.advance(RETENTION_MS - 1);
+      await clock.advance(RETENTION_MS - 1);
       expect(await store.get(job.id)).not.toBeNull();
-      clock.advance(1);
+      await clock.advance(1);
       expect(await store.get(job.id)).toBeNull();
       expect(await store.getMany([job.id])).toEqual([null]);
       expect(await store.deleteExpired()).toBe(1);
@@ -266,7 +287,7 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
 
     it('never expires unfinished jobs', async () => {
       const job = await submit();
-      clock.advance(RETENTION_MS * 1000);
+      await clock.advance(RETENTION_MS * 2);
       expect(await store.deleteExpired()).toBe(0);
       expect((await store.get(job.id))?.status).toBe('Pending');
     });
@@ -275,12 +296,91 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       const changes: JobChange[] = [];
       const unsubscribe = store.onChange((change) => changes.push(change));
       const job = await submit();
-      const [claimed] = await store.claim(1);
+      const [claimed] = await store.claim(1, LONG_LEASE);
       await store.complete(job.id, claimed?.attempt ?? 0, {});
+      await waitFor(
+        () => changes.length,
+        (count) => count >= 3,
+        { what: 'three change announcements' },
+      );
       unsubscribe();
       await submit();
+      await new Promise((resolve) => setTimeout(resolve, 50));
       expect(changes.map((change) => change.status)).toEqual(['Pending', 'Running', 'Completed']);
       expect(changes.every((change) => change.id === job.id)).toBe(true);
+    });
+    it('never gives one job to two concurrent claims', async () => {
+      const ids = new Set<string>();
+      for (let index = 0; index < 20; index += 1) ids.add((await submit()).id);
+      const batches = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          store.claim(5, { owner: `runner-${index}`, leaseMs: 60_000 }),
+        ),
+      );
+      const claimed = batches.flat().map((job) => job.id);
+      expect(claimed).toHaveLength(20);
+      expect(new Set(claimed)).toEqual(ids);
+    });
+
+    it('refuses writes once the lease expires', async () => {
+      const job = await submit();
+      const [claimed] = await store.claim(1, { owner: 'runner-a', leaseMs: LEASE_MS });
+      await clock.advance(LEASE_MS + 50);
+      const progress = { percent: 10, message: 'late' };
+      expect(await store.updateProgress(job.id, claimed?.attempt ?? 0, progress)).toBe(false);
+      expect(await store.complete(job.id, claimed?.attempt ?? 0, {})).toBeNull();
+      expect((await store.get(job.id))?.status).toBe('Running');
+    });
+
+    it('extends a lease on renewal', async () => {
+      const job = await submit();
+      const [claimed] = await store.claim(1, { owner: 'runner-a', leaseMs: LEASE_MS });
+      const attempt = claimed?.attempt ?? 0;
+      await clock.advance(LEASE_MS / 2);
+      const renewed = await store.renewLeases([{ id: job.id, attempt }], LEASE_MS * 4);
+      expect(renewed).toEqual([{ id: job.id, status: 'Running' }]);
+      await clock.advance(LEASE_MS);
+      expect((await store.complete(job.id, attempt, { ok: true }))?.status).toBe('Completed');
+    });
+
+    it('reports a cancel request on renewal', async () => {
+      const job = await submitAndClaim();
+      await store.requestCancel(job.id);
+      const renewed = await store.renewLeases([{ id: job.id, attempt: job.attempt }], 60_000);
+      expect(renewed).toEqual([{ id: job.id, status: 'Cancelling' }]);
+    });
+
+    it('does not renew an expired lease', async () => {
+      const job = await submit();
+      const [claimed] = await store.claim(1, { owner: 'runner-a', leaseMs: LEASE_MS });
+      await clock.advance(LEASE_MS + 50);
+      const attempts = [{ id: job.id, attempt: claimed?.attempt ?? 0 }];
+      expect(await store.renewLeases(attempts, 60_000)).toEqual([]);
+    });
+
+    it('reclaims attempts whose lease expired', async () => {
+      const running = await submit();
+      const cancelling = await submit();
+      await store.claim(2, { owner: 'runner-a', leaseMs: LEASE_MS });
+      await store.requestCancel(cancelling.id);
+      expect(await store.reclaimExpired()).toBe(0);
+      await clock.advance(LEASE_MS + 50);
+      expect(await store.reclaimExpired()).toBe(2);
+      expect((await store.get(running.id))?.status).toBe('Pending');
+      expect((await store.get(cancelling.id))?.status).toBe('Cancelled');
+    });
+
+    it('fences a stale attempt out', async () => {
+      const job = await submit();
+      const [stale] = await store.claim(1, { owner: 'runner-a', leaseMs: LEASE_MS });
+      await clock.advance(LEASE_MS + 50);
+      await store.reclaimExpired();
+      const [fresh] = await store.claim(1, { owner: 'runner-b', leaseMs: 60_000 });
+      expect(fresh?.attempt).toBe((stale?.attempt ?? 0) + 1);
+      expect(await store.complete(job.id, stale?.attempt ?? 0, { from: 'a' })).toBeNull();
+      expect((await store.complete(job.id, fresh?.attempt ?? 0, { from: 'b' }))?.result).toEqual({
+        from: 'b',
+      });
     });
   });
 }

@@ -1,4 +1,8 @@
 import { MemoryJobStore } from '../../src/store/memory/memory-store.js';
+import { withTestClock } from '../support/test-clock.js';
 import { describeJobStoreContract } from './job-store-contract.js';
 
-describeJobStoreContract('memory', (options) => new MemoryJobStore(options));
+describeJobStoreContract(
+  'memory',
+  withTestClock((options) => new MemoryJobStore(options)),
+);

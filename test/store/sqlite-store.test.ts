@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../../src/errors/app-error.js';
 import { createJobId } from '../../src/job/job-id.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createTempDir } from '../support/temp-dir.js';
+import { withTestClock } from '../support/test-clock.js';
 import { describeJobStoreContract } from './job-store-contract.js';
 
 let tempDir: ReturnType<typeof createTempDir>;
@@ -20,8 +21,10 @@ afterEach(() => {
 
 describeJobStoreContract(
   'SQLite file',
-  (options) =>
-    new SqliteJobStore({ ...options, filename: join(tempDir.path, `jobs-${++fileCounter}.db`) }),
+  withTestClock(
+    (options) =>
+      new SqliteJobStore({ ...options, filename: join(tempDir.path, `jobs-${++fileCounter}.db`) }),
+  ),
 );
 
 describe('SqliteJobStore', () => {
@@ -43,7 +46,7 @@ describe('SqliteJobStore', () => {
     const filename = join(tempDir.path, 'jobs.db');
     const first = new SqliteJobStore({ filename, retentionMs: 60_000 });
     const second = new SqliteJobStore({ filename, retentionMs: 60_000 });
-    expect(first.appliedMigrations).toEqual([1]);
+    expect(first.appliedMigrations).toEqual([1, 2]);
     expect(second.appliedMigrations).toEqual([]);
     await first.close();
     await second.close();

@@ -2,11 +2,14 @@ import { LRUCache } from 'lru-cache';
 import type { Job, JobFailure, JobProgress } from '../../job/job.js';
 import { isTerminalStatus } from '../../job/job-status.js';
 import type {
+  AttemptRef,
   CancelOutcome,
+  ClaimOptions,
   JobChangeListener,
   JobStore,
   ListJobsOptions,
   NewJob,
+  RenewedLease,
 } from '../job-store.js';
 
 /** Default number of finished jobs the cache keeps, about 2 KB each for forecast jobs. */
@@ -61,8 +64,16 @@ export class CachedJobStore implements JobStore {
     return this.#inner.list(options);
   }
 
-  async claim(limit: number): Promise<Job[]> {
-    return this.#inner.claim(limit);
+  async claim(limit: number, options: ClaimOptions): Promise<Job[]> {
+    return this.#inner.claim(limit, options);
+  }
+
+  async renewLeases(attempts: readonly AttemptRef[], leaseMs: number): Promise<RenewedLease[]> {
+    return this.#inner.renewLeases(attempts, leaseMs);
+  }
+
+  async reclaimExpired(): Promise<number> {
+    return this.#inner.reclaimExpired();
   }
 
   async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {

@@ -4,12 +4,15 @@ import { isTerminalStatus } from '../../job/job-status.js';
 import { JobChangeEmitter } from '../job-change-emitter.js';
 import { compareNewestFirst, isAfterCursor } from '../job-order.js';
 import type {
+  AttemptRef,
   CancelOutcome,
+  ClaimOptions,
   JobChangeListener,
   JobStore,
   JobStoreOptions,
   ListJobsOptions,
   NewJob,
+  RenewedLease,
 } from '../job-store.js';
 
 /**
@@ -18,6 +21,8 @@ import type {
  */
 export class MemoryJobStore implements JobStore {
   readonly #jobs = new Map<string, Job>();
+  /** Lease expiry of each running attempt, in epoch ms, by job id. */
+  readonly #leases = new Map<string, number>();
   readonly #changes = new JobChangeEmitter();
   readonly #retentionMs: number;
   readonly #now: () => number;
@@ -73,7 +78,7 @@ export class MemoryJobStore implements JobStore {
       .map((job) => structuredClone(job));
   }
 
-  async claim(limit: number): Promise<Job[]> {
+  async claim(limit: number, options: ClaimOptions): Promise<Job[]> {
     const pending = [...this.#jobs.values()]
       .filter((job) => job.status === 'Pending')
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
@@ -85,9 +90,35 @@ export class MemoryJobStore implements JobStore {
       job.startedAt = now;
       job.updatedAt = now;
       job.progress = NO_PROGRESS;
+      this.#leases.set(job.id, now.getTime() + options.leaseMs);
       this.#changes.emit(job);
       return structuredClone(job);
     });
+  }
+
+  async renewLeases(attempts: readonly AttemptRef[], leaseMs: number): Promise<RenewedLease[]> {
+    const now = this.#now();
+    const renewed: RenewedLease[] = [];
+    for (const { id, attempt } of attempts) {
+      const job = this.#jobs.get(id);
+      const active = job?.status === 'Running' || job?.status === 'Cancelling';
+      if (!job || !active || job.attempt !== attempt || !this.#leaseActive(id, now)) continue;
+      this.#leases.set(id, now + leaseMs);
+      renewed.push({ id, status: job.status });
+    }
+    return renewed;
+  }
+
+  async reclaimExpired(): Promise<number> {
+    const now = this.#now();
+    let reclaimed = 0;
+    for (const job of this.#jobs.values()) {
+      if (job.status !== 'Running' && job.status !== 'Cancelling') continue;
+      if (this.#leaseActive(job.id, now)) continue;
+      this.#abandon(job);
+      reclaimed += 1;
+    }
+    return reclaimed;
   }
 
   async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {
@@ -144,7 +175,8 @@ export class MemoryJobStore implements JobStore {
       this.#finish(job, 'Cancelled');
       return true;
     }
-    if (job.status !== 'Running') return false;
+    if (!this.#owned(id, attempt)) return false;
+    this.#leases.delete(id);
     job.status = 'Pending';
     job.attempt -= 1;
     job.updatedAt = new Date(this.#now());
@@ -155,13 +187,8 @@ export class MemoryJobStore implements JobStore {
   async recoverAbandoned(): Promise<number> {
     let recovered = 0;
     for (const job of this.#jobs.values()) {
-      if (job.status === 'Running') {
-        job.status = 'Pending';
-        job.updatedAt = new Date(this.#now());
-        this.#changes.emit(job);
-        recovered += 1;
-      } else if (job.status === 'Cancelling') {
-        this.#finish(job, 'Cancelled');
+      if (job.status === 'Running' || job.status === 'Cancelling') {
+        this.#abandon(job);
         recovered += 1;
       }
     }
@@ -193,12 +220,30 @@ export class MemoryJobStore implements JobStore {
 
   #owned(id: string, attempt: number): Job | undefined {
     const job = this.#jobs.get(id);
-    return job?.status === 'Running' && job.attempt === attempt ? job : undefined;
+    const owned = job?.status === 'Running' && job.attempt === attempt;
+    return owned && this.#leaseActive(id, this.#now()) ? job : undefined;
+  }
+
+  #leaseActive(id: string, now: number): boolean {
+    return (this.#leases.get(id) ?? 0) > now;
+  }
+
+  /** Hands back a job whose runner is gone: Running to Pending, Cancelling to Cancelled. */
+  #abandon(job: Job): void {
+    this.#leases.delete(job.id);
+    if (job.status === 'Cancelling') {
+      this.#finish(job, 'Cancelled');
+      return;
+    }
+    job.status = 'Pending';
+    job.updatedAt = new Date(this.#now());
+    this.#changes.emit(job);
   }
 
   #finish(job: Job, status: 'Completed' | 'Failed' | 'Cancelled'): Job {
     if (isTerminalStatus(job.status)) throw new Error(`Job ${job.id} is already ${job.status}.`);
     const now = this.#now();
+    this.#leases.delete(job.id);
     job.status = status;
     job.updatedAt = new Date(now);
     job.finishedAt = new Date(now);

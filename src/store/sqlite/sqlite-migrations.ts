@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { sql as createJobs } from './migrations/0001-create-jobs.js';
+import { sql as addLeases } from './migrations/0002-add-leases.js';
 
 interface Migration {
   version: number;
@@ -8,7 +9,10 @@ interface Migration {
 }
 
 /** Append-only: a released migration is never edited, a change is a new numbered entry. */
-const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'create-jobs', sql: createJobs }];
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'create-jobs', sql: createJobs },
+  { version: 2, name: 'add-leases', sql: addLeases },
+];
 
 /**
  * Applies the migrations newer than the database's `user_version`, each in its own transaction,

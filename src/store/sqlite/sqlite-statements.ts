@@ -10,6 +10,9 @@ export interface SqliteStatements {
   getMany: Statement<Params, SqliteJobRow>;
   list: Statement<Params, SqliteJobRow>;
   claim: Statement<Params, SqliteJobRow>;
+  renewLease: Statement<Params, SqliteJobRow>;
+  reclaimRunning: Statement<Params, SqliteJobRow>;
+  reclaimCancelling: Statement<Params, SqliteJobRow>;
   updateProgress: Statement<Params, SqliteJobRow>;
   complete: Statement<Params, SqliteJobRow>;
   fail: Statement<Params, SqliteJobRow>;
@@ -24,8 +27,11 @@ export interface SqliteStatements {
 }
 
 const LIVE = '(expires_at IS NULL OR expires_at > :now)';
-const FINISH = 'updated_at = :now, finished_at = :now, expires_at = :expiresAt';
-const OWNED = "id = :id AND attempt = :attempt AND status = 'Running'";
+const FINISH =
+  'updated_at = :now, finished_at = :now, expires_at = :expiresAt, lease_expires_at = NULL';
+const LEASED = 'lease_expires_at > :now';
+const OWNED = `id = :id AND attempt = :attempt AND status = 'Running' AND ${LEASED}`;
+const ACTIVE = "status IN ('Running', 'Cancelling')";
 
 const SQL: Record<keyof SqliteStatements, string> = {
   insert: `
@@ -46,9 +52,22 @@ const SQL: Record<keyof SqliteStatements, string> = {
   claim: `
     UPDATE jobs
     SET status = 'Running', attempt = attempt + 1, started_at = :now, updated_at = :now,
-        progress_percent = 0, progress_message = NULL
+        progress_percent = 0, progress_message = NULL,
+        lease_owner = :owner, lease_expires_at = :leaseExpiresAt
     WHERE id IN (
       SELECT id FROM jobs WHERE status = 'Pending' ORDER BY created_at, id LIMIT :limit)
+    RETURNING *`,
+  renewLease: `
+    UPDATE jobs SET lease_expires_at = :leaseExpiresAt
+    WHERE id = :id AND attempt = :attempt AND ${ACTIVE} AND ${LEASED}
+    RETURNING *`,
+  reclaimRunning: `
+    UPDATE jobs SET status = 'Pending', updated_at = :now, lease_expires_at = NULL
+    WHERE status = 'Running' AND lease_expires_at <= :now
+    RETURNING *`,
+  reclaimCancelling: `
+    UPDATE jobs SET status = 'Cancelled', ${FINISH}
+    WHERE status = 'Cancelling' AND lease_expires_at <= :now
     RETURNING *`,
   updateProgress: `
     UPDATE jobs SET progress_percent = :percent, progress_message = :message, updated_at = :now
@@ -75,7 +94,8 @@ const SQL: Record<keyof SqliteStatements, string> = {
     WHERE id = :id AND status = 'Cancelling'
     RETURNING *`,
   releaseRunning: `
-    UPDATE jobs SET status = 'Pending', attempt = attempt - 1, updated_at = :now
+    UPDATE jobs SET status = 'Pending', attempt = attempt - 1, updated_at = :now,
+        lease_expires_at = NULL
     WHERE ${OWNED}
     RETURNING *`,
   releaseCancelling: `
@@ -83,7 +103,7 @@ const SQL: Record<keyof SqliteStatements, string> = {
     WHERE id = :id AND attempt = :attempt AND status = 'Cancelling'
     RETURNING *`,
   requeueRunning: `
-    UPDATE jobs SET status = 'Pending', updated_at = :now
+    UPDATE jobs SET status = 'Pending', updated_at = :now, lease_expires_at = NULL
     WHERE status = 'Running'
     RETURNING *`,
   cancelCancelling: `

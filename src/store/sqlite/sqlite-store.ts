@@ -5,12 +5,15 @@ import { StoreUnavailableError } from '../../errors/app-error.js';
 import type { Job, JobFailure, JobProgress } from '../../job/job.js';
 import { JobChangeEmitter } from '../job-change-emitter.js';
 import type {
+  AttemptRef,
   CancelOutcome,
+  ClaimOptions,
   JobChangeListener,
   JobStore,
   JobStoreOptions,
   ListJobsOptions,
   NewJob,
+  RenewedLease,
 } from '../job-store.js';
 import { jobFromRow, type SqliteJobRow } from './sqlite-job-row.js';
 import { LATEST_SQLITE_VERSION, migrateSqlite } from './sqlite-migrations.js';
@@ -100,9 +103,45 @@ export class SqliteJobStore implements JobStore {
     return rows.map(jobFromRow);
   }
 
-  async claim(limit: number): Promise<Job[]> {
-    const rows = this.#run(() => this.#statements.claim.all({ limit, now: this.#now() }));
+  async claim(limit: number, options: ClaimOptions): Promise<Job[]> {
+    const now = this.#now();
+    const rows = this.#run(() =>
+      this.#statements.claim.all({
+        limit,
+        now,
+        owner: options.owner,
+        leaseExpiresAt: now + options.leaseMs,
+      }),
+    );
     return rows.map((row) => this.#announce(row) as Job);
+  }
+
+  async renewLeases(attempts: readonly AttemptRef[], leaseMs: number): Promise<RenewedLease[]> {
+    const renew = this.#db.transaction(() => {
+      const now = this.#now();
+      const renewed: RenewedLease[] = [];
+      for (const { id, attempt } of attempts) {
+        const row = this.#statements.renewLease.get({
+          id,
+          attempt,
+          now,
+          leaseExpiresAt: now + leaseMs,
+        });
+        if (row) renewed.push({ id: row.id, status: row.status });
+      }
+      return renewed;
+    });
+    return this.#run(() => renew.immediate());
+  }
+
+  async reclaimExpired(): Promise<number> {
+    const reclaim = this.#db.transaction(() => [
+      ...this.#statements.reclaimRunning.all({ now: this.#now() }),
+      ...this.#statements.reclaimCancelling.all(this.#finishTimes()),
+    ]);
+    const rows = this.#run(() => reclaim.immediate());
+    for (const row of rows) this.#announce(row);
+    return rows.length;
   }
 
   async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {
