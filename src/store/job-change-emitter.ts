@@ -20,7 +20,7 @@ export class JobChangeEmitter {
     };
   }
 
-  emit(job: Job): void {
+  emit(job: Pick<Job, 'id' | 'kind' | 'status'>): void {
     const change = { id: job.id, kind: job.kind, status: job.status };
     for (const listener of this.#listeners) {
       try {

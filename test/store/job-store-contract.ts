@@ -22,7 +22,14 @@ const LEASE_MS = 300;
 const LONG_LEASE = { owner: 'runner-a', leaseMs: 60_000 };
 
 /** The behaviour every JobStore implementation must have. */
-export function describeJobStoreContract(name: string, createStore: StoreFactory): void {
+export function describeJobStoreContract(
+  name: string,
+  createStore: StoreFactory,
+  options: {
+    /** Whether `recoverAbandoned` takes back every running job, as a single-process store may. */
+    recoversAllAtStart?: boolean;
+  } = {},
+): void {
   describe(`${name} store contract`, () => {
     let store: JobStore;
     let clock: StoreUnderTest;
@@ -261,24 +268,30 @@ export function describeJobStoreContract(name: string, createStore: StoreFactory
       expect((await store.get(job.id))?.status).toBe('Cancelled');
     });
 
-    it('recovers jobs left by a crashed process', async () => {
-      const running = await submitAndClaim();
-      const cancelling = await submitAndClaim();
-      await store.requestCancel(cancelling.id);
-      expect(await store.recoverAbandoned()).toBe(2);
-      expect((await store.get(running.id))?.status).toBe('Pending');
-      expect((await store.get(cancelling.id))?.status).toBe('Cancelled');
-      const [again] = await store.claim(1, LONG_LEASE);
-      expect(again?.attempt).toBe(2);
-    });
+    it.runIf(options.recoversAllAtStart ?? true)(
+      'recovers jobs left by a crashed process',
+      async () => {
+        const running = await submitAndClaim();
+        const cancelling = await submitAndClaim();
+        await store.requestCancel(cancelling.id);
+        expect(await store.recoverAbandoned()).toBe(2);
+        expect((await store.get(running.id))?.status).toBe('Pending');
+        expect((await store.get(cancelling.id))?.status).toBe('Cancelled');
+        const [again] = await store.claim(1, LONG_LEASE);
+        expect(again?.attempt).toBe(2);
+      },
+    );
 
     it('hides and deletes jobs past their retention', async () => {
       const job = await submitAndClaim();
       await store.complete(job.id, job.attempt, {});
       const queued = await submit();
-      await clock.advance(RETENTION_MS - 1);
       expect(await store.get(job.id)).not.toBeNull();
-      await clock.advance(1);
+      if (clock.exactClock) {
+        await clock.advance(RETENTION_MS - 1);
+        expect(await store.get(job.id)).not.toBeNull();
+      }
+      await clock.advance(RETENTION_MS + 50);
       expect(await store.get(job.id)).toBeNull();
       expect(await store.getMany([job.id])).toEqual([null]);
       expect(await store.deleteExpired()).toBe(1);

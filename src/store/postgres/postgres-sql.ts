@@ -1,0 +1,104 @@
+/** Every statement of the PostgreSQL store. `$n` parameters are listed in each comment. */
+
+const NOW = "date_trunc('milliseconds', now())";
+const LIVE = '(expires_at IS NULL OR expires_at > now())';
+const LEASED = 'lease_expires_at > now()';
+/** $1 id, $2 attempt. */
+const OWNED = `id = $1 AND attempt = $2 AND status = 'Running' AND ${LEASED}`;
+/** The retention interval is the last parameter of each finishing statement. */
+const finish = (retention: string) =>
+  `updated_at = ${NOW}, finished_at = ${NOW},
+   expires_at = ${NOW} + ${retention} * interval '1 millisecond', lease_expires_at = NULL`;
+
+export const SQL = {
+  /** $1 id, $2 kind, $3 input. */
+  insert: `
+    INSERT INTO jobs (id, kind, input, status, created_at, updated_at)
+    VALUES ($1, $2, $3, 'Pending', ${NOW}, ${NOW})
+    RETURNING *`,
+  /** $1 id. */
+  get: `SELECT * FROM jobs WHERE id = $1 AND ${LIVE}`,
+  /** $1 ids. */
+  getMany: `SELECT * FROM jobs WHERE id = ANY($1::text[]) AND ${LIVE}`,
+  /** $1 status or null, $2 cursor time or null, $3 cursor id, $4 limit. */
+  list: `
+    SELECT * FROM jobs
+    WHERE ${LIVE}
+      AND ($1::text IS NULL OR status = $1)
+      AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::text))
+    ORDER BY created_at DESC, id DESC
+    LIMIT $4`,
+  /**
+   * $1 limit, $2 owner, $3 lease ms. SKIP LOCKED lets concurrent claims pass over rows another
+   * transaction is claiming, so no job is returned twice and no claim waits.
+   */
+  claim: `
+    WITH next AS (
+      SELECT id FROM jobs WHERE status = 'Pending'
+      ORDER BY created_at, id
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED)
+    UPDATE jobs SET status = 'Running', attempt = attempt + 1, started_at = ${NOW},
+      updated_at = ${NOW}, progress_percent = 0, progress_message = NULL,
+      lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond'
+    FROM next WHERE jobs.id = next.id
+    RETURNING jobs.*`,
+  /** $1 ids, $2 attempts, $3 lease ms. */
+  renewLeases: `
+    UPDATE jobs SET lease_expires_at = now() + $3 * interval '1 millisecond'
+    FROM unnest($1::text[], $2::integer[]) AS held(id, attempt)
+    WHERE jobs.id = held.id AND jobs.attempt = held.attempt
+      AND jobs.status IN ('Running', 'Cancelling') AND jobs.${LEASED}
+    RETURNING jobs.id, jobs.status`,
+  reclaimRunning: `
+    UPDATE jobs SET status = 'Pending', updated_at = ${NOW}, lease_expires_at = NULL
+    WHERE status = 'Running' AND lease_expires_at <= now()
+    RETURNING id`,
+  /** $1 retention ms. */
+  reclaimCancelling: `
+    UPDATE jobs SET status = 'Cancelled', ${finish('$1')}
+    WHERE status = 'Cancelling' AND lease_expires_at <= now()
+    RETURNING id`,
+  /** $1 id, $2 attempt, $3 percent, $4 message. */
+  updateProgress: `
+    UPDATE jobs SET progress_percent = $3, progress_message = $4, updated_at = ${NOW}
+    WHERE ${OWNED}
+    RETURNING id`,
+  /** $1 id, $2 attempt, $3 result, $4 retention ms. */
+  complete: `
+    UPDATE jobs SET status = 'Completed', result = $3, progress_percent = 100, ${finish('$4')}
+    WHERE ${OWNED}
+    RETURNING *`,
+  /** $1 id, $2 attempt, $3 error, $4 retention ms. */
+  fail: `
+    UPDATE jobs SET status = 'Failed', error = $3, ${finish('$4')}
+    WHERE ${OWNED}
+    RETURNING *`,
+  /** $1 id, $2 retention ms. */
+  cancelPending: `
+    UPDATE jobs SET status = 'Cancelled', ${finish('$2')}
+    WHERE id = $1 AND status = 'Pending'
+    RETURNING *`,
+  /** $1 id. */
+  markCancelling: `
+    UPDATE jobs SET status = 'Cancelling', updated_at = ${NOW}
+    WHERE id = $1 AND status = 'Running'
+    RETURNING *`,
+  /** $1 id, $2 retention ms. */
+  finishCancel: `
+    UPDATE jobs SET status = 'Cancelled', ${finish('$2')}
+    WHERE id = $1 AND status = 'Cancelling'
+    RETURNING *`,
+  /** $1 id, $2 attempt. */
+  releaseRunning: `
+    UPDATE jobs SET status = 'Pending', attempt = attempt - 1, updated_at = ${NOW},
+      lease_expires_at = NULL
+    WHERE ${OWNED}
+    RETURNING id`,
+  /** $1 id, $2 attempt, $3 retention ms. */
+  releaseCancelling: `
+    UPDATE jobs SET status = 'Cancelled', ${finish('$3')}
+    WHERE id = $1 AND attempt = $2 AND status = 'Cancelling'
+    RETURNING id`,
+  deleteExpired: 'DELETE FROM jobs WHERE expires_at IS NOT NULL AND expires_at <= now()',
+} as const;
