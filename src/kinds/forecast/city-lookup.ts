@@ -6,7 +6,7 @@ export interface ResolvedCity {
   /** ISO 3166-1 alpha-2 code, such as `US`, or `XK` for Kosovo. */
   country: string;
   countryName: string;
-  /** Province or state, such as `Oregon`; null when the data set has none. */
+  /** Province or state, such as `Oregon`, or null when the data set has none. */
   province: string | null;
   /** Degrees, north positive. */
   latitude: number;
@@ -46,21 +46,28 @@ const UNKNOWN_REGION = 'ZZ';
 
 let citiesByName: Map<string, CityRecord[]> | undefined;
 
-/** Lower-cases, strips accents and collapses spaces, so "São  Paulo" equals "sao paulo". */
+/** Lower-cases, strips accents and collapses whitespace, so "São  Paulo" equals "sao paulo". */
 function normalize(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** Builds the name index on first use: each city under its name and its ASCII name. */
+/**
+ * Returns true for a record at latitude 0, longitude 0, where no city is. In city-timezones
+ * 1.3.4 that is only Oymyakon, a Siberian village that would otherwise get equatorial heat.
+ */
+function hasPlaceholderCoordinates(city: CityRecord): boolean {
+  return city.lat === 0 && city.lng === 0;
+}
+
+/**
+ * Builds the name index on first use: each city under its name and its ASCII name, the most
+ * populous first.
+ */
 function cityIndex(): Map<string, CityRecord[]> {
   if (citiesByName) return citiesByName;
   citiesByName = new Map();
   for (const city of cityTimezones.cityMapping as readonly CityRecord[]) {
+    if (hasPlaceholderCoordinates(city)) continue;
     for (const name of new Set([normalize(city.city), normalize(city.city_ascii)])) {
       const entries = citiesByName.get(name) ?? [];
       entries.push(city);
@@ -77,8 +84,8 @@ function countryCode(city: CityRecord): string {
 }
 
 /**
- * Returns the city's IANA zone. The 48 records without one, 40 of them Antarctic stations, get
- * the fixed-offset zone nearest their longitude.
+ * Returns the city's IANA zone. The 47 indexed records without one, 40 of them Antarctic
+ * stations, get the fixed-offset zone nearest their longitude.
  */
 function timeZoneOf(city: CityRecord): string {
   if (city.timezone) return city.timezone;
@@ -117,7 +124,7 @@ function toResolvedCity(city: CityRecord): ResolvedCity {
 }
 
 /**
- * Finds a city by name, ignoring case, accents and surrounding spaces. A qualifier may follow a
+ * Finds a city by name, ignoring case, accents and surrounding whitespace. A qualifier may follow a
  * comma: a country code or name ("Seattle, US", "Seattle, USA") or a province or state
  * ("Portland, Maine", "Portland, ME"). When several cities match, the most populous one wins.
  * Returns null when no city matches.

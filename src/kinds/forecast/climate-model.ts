@@ -60,9 +60,7 @@ export function summarize(temperatureC: number): string {
 export function dayOfYear(isoDate: string): number {
   const date = parseIsoDate(isoDate);
   if (!date) {
-    throw new RangeError(
-      `Invalid date "${isoDate}": expected a real calendar date as YYYY-MM-DD.`,
-    );
+    throw new RangeError(`Invalid date "${isoDate}": expected a real calendar date as YYYY-MM-DD.`);
   }
   const elapsedMs = Date.UTC(date.year, date.month - 1, date.day) - Date.UTC(date.year, 0, 1);
   return elapsedMs / MS_PER_DAY + 1;

@@ -1,11 +1,10 @@
-/** A day of the proleptic Gregorian calendar; month and day start at 1. */
+/** A day of the proleptic Gregorian calendar, with month and day counted from 1. */
 export interface CalendarDate {
   year: number;
   month: number;
   day: number;
 }
 
-// ASCII digits only: without the `u` flag, `\d` does not match other scripts' digits.
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MIN_YEAR = 1000;
 
