@@ -10,51 +10,77 @@ import { RetentionSweeper } from './runner/retention-sweeper.js';
 import type { JobStore } from './store/job-store.js';
 import { openStore } from './store/open-store.js';
 
-/** A running jobtoken process: store, runner, retention sweeper and HTTP server. */
+/** A running jobtoken process: store, and by role the runner and the HTTP server. */
 export interface Jobtoken {
-  app: App;
   store: JobStore;
-  runner: JobRunner;
-  server: Server;
-  /** Base URL the server listens on, such as `http://127.0.0.1:4000`. */
+  /** Present unless the role is `worker`. */
+  app: App | undefined;
+  server: Server | undefined;
+  /** Base URL the server listens on, such as `http://localhost:4000`; empty for a worker. */
   url: string;
+  /** Present unless the role is `api`. */
+  runner: JobRunner | undefined;
   /** Stops in order: HTTP, runner (with the grace period), sweeper, store. */
   stop(): Promise<void>;
 }
 
-/** Starts one process with API and runner on the configured store. */
+/** Starts one process on the configured store with the configured role. */
 export async function startJobtoken(config: Config, logger: Logger): Promise<Jobtoken> {
-  const store = openStore(config.store, { retentionMs: config.retentionMs, logger });
+  const store = await openStore(config.store, { retentionMs: config.retentionMs, logger });
   const kinds = new KindRegistry([
     createForecastKind({
       durationMs: config.forecastDurationMs,
       timeoutMs: config.forecastTimeoutMs,
     }),
   ]);
-  const app = createApp({ store, kinds, logger, publicUrl: config.publicUrl });
-  const runner = new JobRunner({ store, kinds, logger, concurrency: config.concurrency });
   const sweeper = new RetentionSweeper({ store, logger });
-
-  await runner.start({ recoverAbandoned: true });
+  const runner = config.role === 'api' ? undefined : await startRunner(config, store, kinds, logger);
   sweeper.start();
-  const { server, address } = await listen(app, config.port, config.host);
-  const url = `http://${displayHost(address.address, address.family)}:${address.port}`;
-  logger.info({ url, store: config.store.kind }, 'jobtoken started');
+
+  let app: App | undefined;
+  let server: Server | undefined;
+  let url = '';
+  if (config.role !== 'worker') {
+    app = createApp({ store, kinds, logger, publicUrl: config.publicUrl });
+    const listening = await listen(app, config.port, config.host);
+    server = listening.server;
+    url = `http://${displayHost(listening.address.address, listening.address.family)}:${listening.address.port}`;
+  }
+  logger.info({ url, role: config.role, store: config.store.kind }, 'jobtoken started');
 
   return {
-    app,
     store,
-    runner,
+    app,
     server,
     url,
+    runner,
     async stop() {
-      await closeServer(server);
-      await runner.stop(config.shutdownGraceMs);
+      if (server) await closeServer(server);
+      await runner?.stop(config.shutdownGraceMs);
       sweeper.stop();
       await store.close();
       logger.info('jobtoken stopped');
     },
   };
+}
+
+async function startRunner(
+  config: Config,
+  store: JobStore,
+  kinds: KindRegistry,
+  logger: Logger,
+): Promise<JobRunner> {
+  const runner = new JobRunner({
+    store,
+    kinds,
+    logger,
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+  });
+  // An embedded store has one process, so whatever it left running at a crash is abandoned and
+  // can run again at once; PostgreSQL waits for the leases of other processes to expire.
+  await runner.start({ recoverAbandoned: config.store.kind !== 'postgres' });
+  return runner;
 }
 
 /** A wildcard address is reachable as localhost, which is what a user can paste. */

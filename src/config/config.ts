@@ -20,7 +20,14 @@ export interface Config {
   logLevel: LogLevel;
   /** How long running jobs get to finish at shutdown before they are handed back, in ms. */
   shutdownGraceMs: number;
+  /** What this process does: serve the API, run jobs, or both. */
+  role: ProcessRole;
+  /** Lease of one job attempt, in milliseconds. */
+  leaseMs: number;
 }
+
+export const PROCESS_ROLES = ['both', 'api', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -44,7 +51,9 @@ export const SETTINGS = {
     env: 'DATABASE_URL',
     flag: 'database-url',
     fallback: './data/jobtoken.db',
-    help: 'SQLite file path, file: URL, or memory: for a store that is lost at exit',
+    help:
+      'postgres:// URL (optional ?schema=name), SQLite file path, file: URL, ' +
+      'or memory: for a store that is lost at exit',
   },
   forecastDurationMs: {
     env: 'FORECAST_DURATION_MS',
@@ -88,6 +97,18 @@ export const SETTINGS = {
     fallback: '10000',
     help: 'time running jobs get to finish at shutdown, in ms, 0-3600000',
   },
+  role: {
+    env: 'JOBTOKEN_ROLE',
+    flag: 'role',
+    fallback: 'both',
+    help: 'api (HTTP only), worker (runs jobs, no HTTP) or both; api and worker need PostgreSQL',
+  },
+  leaseMs: {
+    env: 'JOB_LEASE_MS',
+    flag: 'job-lease-ms',
+    fallback: '15000',
+    help: 'lease of one job attempt, in ms, 1000-600000; a crashed worker\'s jobs move on after it',
+  },
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -119,7 +140,18 @@ export function loadConfig(
     publicUrl: parseSetting('publicUrl', () => parsePublicUrl(raw('publicUrl'))),
     logLevel: parseSetting('logLevel', () => parseLogLevel(raw('logLevel'))),
     shutdownGraceMs: integer('shutdownGraceMs', 0, 3_600_000),
+    role: parseSetting('role', () => parseRole(raw('role'), raw('databaseUrl'))),
+    leaseMs: integer('leaseMs', 1000, 600_000),
   };
+}
+
+function parseRole(value: string, databaseUrl: string): ProcessRole {
+  const role = PROCESS_ROLES.find((candidate) => candidate === value);
+  if (!role) throw new Error(`"${value}" is not a role.`);
+  if (role !== 'both' && parseDatabaseUrl(databaseUrl).kind !== 'postgres') {
+    throw new Error(`"${role}" needs a PostgreSQL DATABASE_URL, because SQLite serves one process.`);
+  }
+  return role;
 }
 
 function parseFlags(argv: readonly string[]): Record<string, string | undefined> {

@@ -2,16 +2,24 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where jobs are stored, decided by DATABASE_URL. */
-export type StoreLocation = { kind: 'sqlite'; filename: string } | { kind: 'memory' };
+export type StoreLocation =
+  | { kind: 'sqlite'; filename: string }
+  | { kind: 'memory' }
+  | { kind: 'postgres'; connectionString: string; schema: string };
+
+/** Schema used on PostgreSQL when DATABASE_URL has no `schema` parameter. */
+export const DEFAULT_POSTGRES_SCHEMA = 'jobtoken';
 
 /**
- * Parses DATABASE_URL: a file path or `file:` URL selects SQLite, `memory:` the in-memory store.
- * Relative paths resolve against the working directory.
+ * Parses DATABASE_URL: a `postgres://` or `postgresql://` URL selects PostgreSQL (with an
+ * optional `schema` parameter, default `jobtoken`), a file path or `file:` URL selects SQLite,
+ * and `memory:` the in-memory store. Relative paths resolve against the working directory.
  */
 export function parseDatabaseUrl(value: string): StoreLocation {
   const trimmed = value.trim();
   if (trimmed === '') throw new Error('the value is empty.');
   if (trimmed === 'memory:') return { kind: 'memory' };
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return parsePostgresUrl(trimmed);
   if (trimmed.startsWith('file:')) {
     if (!URL.canParse(trimmed)) throw new Error(`"${trimmed}" is not a valid file: URL.`);
     const url = new URL(trimmed);
@@ -27,4 +35,16 @@ export function parseDatabaseUrl(value: string): StoreLocation {
     throw new Error(`the "${scheme}" scheme is not supported by this build.`);
   }
   return { kind: 'sqlite', filename: resolve(trimmed) };
+}
+
+function parsePostgresUrl(value: string): StoreLocation {
+  if (!URL.canParse(value)) throw new Error('the PostgreSQL URL cannot be parsed.');
+  const url = new URL(value);
+  const schema = url.searchParams.get('schema') ?? DEFAULT_POSTGRES_SCHEMA;
+  if (!/^[A-Za-z_][\w$]{0,62}$/.test(schema)) {
+    throw new Error(`"${schema}" is not a valid schema name (letters, digits, underscores).`);
+  }
+  // The pg driver does not know `schema`; it is jobtoken's own parameter.
+  url.searchParams.delete('schema');
+  return { kind: 'postgres', connectionString: url.href, schema };
 }
