@@ -49,8 +49,6 @@ describe('PostgresJobStore', () => {
       retentionMs: 60_000,
       logger,
     });
-    await expect(open).rejects.toThrow(
-      /Invalid schema name/,
-    );
+    await expect(open).rejects.toThrow(/Invalid schema name/);
   });
 });
