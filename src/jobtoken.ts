@@ -34,7 +34,8 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
     }),
   ]);
   const sweeper = new RetentionSweeper({ store, logger });
-  const runner = config.role === 'api' ? undefined : await startRunner(config, store, kinds, logger);
+  const runner =
+    config.role === 'api' ? undefined : await startRunner(config, store, kinds, logger);
   sweeper.start();
 
   let app: App | undefined;

@@ -107,7 +107,7 @@ export const SETTINGS = {
     env: 'JOB_LEASE_MS',
     flag: 'job-lease-ms',
     fallback: '15000',
-    help: 'lease of one job attempt, in ms, 1000-600000; a crashed worker\'s jobs move on after it',
+    help: "lease of one job attempt, in ms, 1000-600000; a crashed worker's jobs move on after it",
   },
 } as const satisfies Record<string, Setting>;
 
@@ -149,7 +149,9 @@ function parseRole(value: string, databaseUrl: string): ProcessRole {
   const role = PROCESS_ROLES.find((candidate) => candidate === value);
   if (!role) throw new Error(`"${value}" is not a role.`);
   if (role !== 'both' && parseDatabaseUrl(databaseUrl).kind !== 'postgres') {
-    throw new Error(`"${role}" needs a PostgreSQL DATABASE_URL, because SQLite serves one process.`);
+    throw new Error(
+      `"${role}" needs a PostgreSQL DATABASE_URL, because SQLite serves one process.`,
+    );
   }
   return role;
 }

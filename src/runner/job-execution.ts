@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../errors/app-error.js';
 import type { Job, JobFailure } from '../job/job.js';
 import { JobFailedError, type JobKind } from '../kinds/job-kind.js';
 import type { Logger } from '../log/logger.js';
@@ -14,6 +15,13 @@ export type ExecutionOutcome =
   | { kind: 'superseded' };
 
 const INTERNAL_FAILURE_MESSAGE = 'The job failed because of an internal error.';
+
+/**
+ * Waits between attempts to write an outcome while the store is unavailable, in milliseconds.
+ * They add up to under 8 s, inside the default 15 s lease; once the lease is gone the write is
+ * refused anyway and the job runs again elsewhere.
+ */
+const OUTCOME_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 
 /**
  * Runs one claimed attempt of a job: starts its processor with an AbortSignal, enforces the
@@ -102,21 +110,42 @@ export class JobExecution {
   }
 
   async #complete(result: unknown): Promise<ExecutionOutcome> {
-    const job = await this.#store.complete(this.job.id, this.job.attempt, result);
+    const job = await this.#retryWhileUnavailable(() =>
+      this.#store.complete(this.job.id, this.job.attempt, result),
+    );
     if (job) return { kind: 'completed', job };
     return this.#settleRefusedWrite();
   }
 
   async #fail(failure: JobFailure): Promise<ExecutionOutcome> {
-    const job = await this.#store.fail(this.job.id, this.job.attempt, failure);
+    const job = await this.#retryWhileUnavailable(() =>
+      this.#store.fail(this.job.id, this.job.attempt, failure),
+    );
     if (job) return { kind: 'failed', job };
     return this.#settleRefusedWrite();
   }
 
   /** A refused write means a cancel request came first, or another attempt owns the job. */
   async #settleRefusedWrite(): Promise<ExecutionOutcome> {
-    const job = await this.#store.finishCancel(this.job.id);
+    const job = await this.#retryWhileUnavailable(() => this.#store.finishCancel(this.job.id));
     return job ? { kind: 'cancelled', job } : { kind: 'superseded' };
+  }
+
+  /** Repeats a compare-and-set write while the store is unavailable; it is safe to repeat. */
+  async #retryWhileUnavailable<T>(write: () => Promise<T>): Promise<T> {
+    for (const delay of OUTCOME_RETRY_DELAYS_MS) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        this.#log.warn(
+          { err: error.cause, retryInMs: delay },
+          'writing the outcome failed; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    return write();
   }
 
   async #recordError(error: unknown): Promise<ExecutionOutcome> {
@@ -124,7 +153,9 @@ export class JobExecution {
     if (reason?.kind === 'cancelled') return this.#settleRefusedWrite();
     if (reason?.kind === 'lease_lost') return { kind: 'superseded' };
     if (reason?.kind === 'shutdown') {
-      const released = await this.#store.release(this.job.id, this.job.attempt);
+      const released = await this.#retryWhileUnavailable(() =>
+        this.#store.release(this.job.id, this.job.attempt),
+      );
       return released ? { kind: 'released' } : { kind: 'superseded' };
     }
     if (reason?.kind === 'timeout') {

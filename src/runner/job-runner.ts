@@ -11,8 +11,9 @@ import type { RunnerEvents } from './runner-events.js';
 export const DEFAULT_CONCURRENCY = 4;
 /** How often an idle runner looks for Pending jobs it was not told about, in milliseconds. */
 export const IDLE_POLL_INTERVAL_MS = 1_000;
-/** How long a runner waits after a failed claim before it tries again, in milliseconds. */
-export const CLAIM_RETRY_DELAY_MS = 2_000;
+/** First and last wait after a failed claim, in milliseconds; it doubles while claims fail. */
+export const CLAIM_RETRY_MIN_DELAY_MS = 500;
+export const CLAIM_RETRY_MAX_DELAY_MS = 10_000;
 /** Default lease of one attempt, in milliseconds; heartbeats renew it three times per lease. */
 export const DEFAULT_LEASE_MS = 15_000;
 /** How often a runner takes back attempts whose lease expired, in milliseconds. */
@@ -54,6 +55,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   readonly #settled = new Set<Promise<void>>();
   #unsubscribe: (() => void) | undefined;
   #claiming = false;
+  #claimRetryDelayMs = CLAIM_RETRY_MIN_DELAY_MS;
   #claimAgain = false;
   #accepting = false;
 
@@ -191,12 +193,15 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     if (free <= 0) return;
     try {
       const jobs = await this.#store.claim(free, { owner: this.owner, leaseMs: this.#leaseMs });
+      this.#claimRetryDelayMs = CLAIM_RETRY_MIN_DELAY_MS;
       for (const job of jobs) this.#execute(job);
       if (jobs.length === free) this.#claimAgain = true;
     } catch (error) {
-      this.#log.error({ err: error }, 'claiming jobs failed; retrying');
+      const delay = this.#claimRetryDelayMs;
+      this.#log.error({ err: error, retryInMs: delay }, 'claiming jobs failed; retrying');
       this.emit('runner:error', error);
-      await new Promise((resolve) => setTimeout(resolve, CLAIM_RETRY_DELAY_MS).unref());
+      this.#claimRetryDelayMs = Math.min(CLAIM_RETRY_MAX_DELAY_MS, delay * 2);
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
     }
   }
 

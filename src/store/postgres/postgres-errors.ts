@@ -21,7 +21,13 @@ const RETRYABLE_SQLSTATES: Readonly<Record<string, string>> = {
 };
 
 /** Node socket errors that mean the server could not be reached or the connection dropped. */
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
 
 /** Messages of the pg driver for a connection that ended, which carry no code. */
 const DRIVER_CONNECTION_MESSAGE =
@@ -30,7 +36,10 @@ const DRIVER_CONNECTION_MESSAGE =
 /** Reports whether a database error means "unavailable now, retry later". */
 export function isUnavailableError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (Object.hasOwn(RETRYABLE_SQLSTATES, code) || NETWORK_ERRORS.has(code))) {
+  if (
+    typeof code === 'string' &&
+    (Object.hasOwn(RETRYABLE_SQLSTATES, code) || NETWORK_ERRORS.has(code))
+  ) {
     return true;
   }
   const message = (error as { message?: unknown } | null)?.message;

@@ -81,7 +81,8 @@ export class PostgresListener {
     while (!this.#closed) {
       try {
         await this.#connect();
-        if (this.connections > 1) this.#log.warn({ connections: this.connections }, 'listener reconnected');
+        if (this.connections > 1)
+          this.#log.warn({ connections: this.connections }, 'listener reconnected');
         return;
       } catch (error) {
         this.#log.warn({ err: error, retryInMs: delay }, 'listener connection failed; retrying');
@@ -97,7 +98,8 @@ export class PostgresListener {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`The listener did not answer within ${LISTENER_HEALTH_TIMEOUT_MS} ms.`)),
+        () =>
+          reject(new Error(`The listener did not answer within ${LISTENER_HEALTH_TIMEOUT_MS} ms.`)),
         LISTENER_HEALTH_TIMEOUT_MS,
       );
     });
@@ -120,7 +122,9 @@ export class PostgresListener {
     client.on('error', () => {});
     // end() can wait forever on a half-open socket, so the socket is destroyed as well.
     void client.end().catch(() => {});
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    (
+      client as unknown as { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
     void this.#connectWithRetry().finally(() => {
       this.#reconnecting = false;
     });

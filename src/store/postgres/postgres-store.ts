@@ -110,7 +110,11 @@ export class PostgresJobStore implements JobStore {
   }
 
   async insert(newJob: NewJob): Promise<Job> {
-    const [row] = await this.#rows(SQL.insert, [newJob.id, newJob.kind, JSON.stringify(newJob.input)]);
+    const [row] = await this.#rows(SQL.insert, [
+      newJob.id,
+      newJob.kind,
+      JSON.stringify(newJob.input),
+    ]);
     return jobFromPostgresRow(row as PostgresJobRow);
   }
 
@@ -129,7 +133,12 @@ export class PostgresJobStore implements JobStore {
   async list(options: ListJobsOptions): Promise<Job[]> {
     const rows = await this.#rows(
       SQL.list,
-      [options.status ?? null, options.after?.createdAt ?? null, options.after?.id ?? null, options.limit],
+      [
+        options.status ?? null,
+        options.after?.createdAt ?? null,
+        options.after?.id ?? null,
+        options.limit,
+      ],
       { retry: true },
     );
     return rows.map(jobFromPostgresRow);
@@ -178,7 +187,12 @@ export class PostgresJobStore implements JobStore {
   }
 
   async fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null> {
-    const [row] = await this.#rows(SQL.fail, [id, attempt, JSON.stringify(failure), this.#retentionMs]);
+    const [row] = await this.#rows(SQL.fail, [
+      id,
+      attempt,
+      JSON.stringify(failure),
+      this.#retentionMs,
+    ]);
     return row ? jobFromPostgresRow(row) : null;
   }
 
@@ -277,7 +291,10 @@ export class PostgresJobStore implements JobStore {
         return await task();
       } catch (error) {
         if (!isUnavailableError(error)) throw error;
-        this.#log.warn({ err: error, retryInMs: delay }, 'database unreachable at start-up; retrying');
+        this.#log.warn(
+          { err: error, retryInMs: delay },
+          'database unreachable at start-up; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(STARTUP_RETRY_MAX_MS, delay * 2);
       }
