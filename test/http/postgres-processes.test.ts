@@ -36,8 +36,8 @@ function postgresEnv(schema: string, extra: Record<string, string> = {}) {
   };
 }
 
-async function start(schema: string, extra: Record<string, string> = {}) {
-  const server = await startServerProcess(postgresEnv(schema, extra), 30_000);
+async function start(schema: string, extra: Record<string, string> = {}, timeoutMs = 30_000) {
+  const server = await startServerProcess(postgresEnv(schema, extra), timeoutMs);
   servers.push(server);
   return server;
 }
@@ -158,7 +158,8 @@ describe('processes on PostgreSQL', () => {
   it('migrates once with ten processes starting', async () => {
     const schema = newSchema();
     const started = await Promise.all(
-      Array.from({ length: 10 }, () => start(schema, { JOBTOKEN_ROLE: 'worker' })),
+      // Ten processes loading TypeScript through tsx at once are slow on a small, busy machine.
+      Array.from({ length: 10 }, () => start(schema, { JOBTOKEN_ROLE: 'worker' }, 120_000)),
     );
     expect(started).toHaveLength(10);
     const versions = await adminQuery<{ version: number }>(
@@ -167,7 +168,7 @@ describe('processes on PostgreSQL', () => {
     expect(versions.map((row) => row.version)).toEqual([1]);
     const migrated = started.filter((server) => logsOf(server, 'applied migrations').length > 0);
     expect(migrated).toHaveLength(1);
-  }, 120_000);
+  }, 180_000);
 
   it('hands a job back on SIGTERM', async () => {
     const schema = newSchema();
