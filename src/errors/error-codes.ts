@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'unprocessable_input'
   | 'timeout'
   | 'processor_error'
+  | 'deadline_exceeded'
+  | 'idempotency_key_mismatch'
+  | 'idempotency_key_in_use'
   | 'cancelled';
 
 export interface ErrorSpec {
@@ -50,6 +53,19 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   unprocessable_input: row(422, 'job-failed', 'Job failed', 'UNPROCESSABLE_INPUT'),
   timeout: row(504, 'job-failed', 'Job failed', 'TIMEOUT'),
   processor_error: row(500, 'job-failed', 'Job failed', 'PROCESSOR_ERROR'),
+  deadline_exceeded: row(504, 'job-failed', 'Job failed', 'DEADLINE_EXCEEDED'),
+  idempotency_key_mismatch: row(
+    422,
+    'idempotency-key-mismatch',
+    'Idempotency key reused with a different payload',
+    'IDEMPOTENCY_KEY_MISMATCH',
+  ),
+  idempotency_key_in_use: row(
+    409,
+    'idempotency-key-in-use',
+    'Idempotency key in use',
+    'IDEMPOTENCY_KEY_IN_USE',
+  ),
   cancelled: row(409, 'job-cancelled', 'Job cancelled', 'CANCELLED'),
 };
 

@@ -9,7 +9,11 @@ export interface JobFailure {
 }
 
 /** Codes a job can fail with. Each one is also a row of the error table. */
-export type JobFailureCode = 'unprocessable_input' | 'timeout' | 'processor_error';
+export type JobFailureCode =
+  | 'unprocessable_input'
+  | 'timeout'
+  | 'processor_error'
+  | 'deadline_exceeded';
 
 export interface JobProgress {
   /** Whole percent, 0 to 100. */
@@ -29,6 +33,15 @@ export interface Job {
   error: JobFailure | null;
   /** Number of times a runner has started this job; 0 while it has never run. */
   attempt: number;
+  /** Attempts allowed before a retryable failure becomes final; 1 means no retries. */
+  maxAttempts: number;
+  /**
+   * When a Pending job that failed a retryable attempt may start its next one; null when it
+   * may start at once.
+   */
+  nextAttemptAt: Date | null;
+  /** When a job still queued ends Failed with `deadline_exceeded`; null for no deadline. */
+  deadlineAt: Date | null;
   createdAt: Date;
   startedAt: Date | null;
   updatedAt: Date;

@@ -5,7 +5,31 @@ export interface NewJob {
   id: string;
   kind: string;
   input: unknown;
+  /** Attempts allowed for retryable failures. Default 1. */
+  maxAttempts?: number;
+  /** Time from submit, by the store's clock, after which a queued job fails. Default none. */
+  deadlineMs?: number | null;
 }
+
+/** An idempotency key as stored with the job it created. */
+export interface IdempotencyKey {
+  /** The caller the key belongs to; keys of different callers never match. */
+  scope: string;
+  key: string;
+  /** Hash of the request payload, to tell a retry from a different request with the same key. */
+  fingerprint: string;
+  /** How long the key is kept, in milliseconds by the store's clock. */
+  ttlMs: number;
+}
+
+/** Outcome of an insert with an idempotency key. */
+export type KeyedInsertOutcome =
+  /** No live job had the key: this job was stored with it. */
+  | { kind: 'created'; job: Job }
+  /** The key belongs to an earlier job with the same payload: that job, nothing stored. */
+  | { kind: 'existing'; job: Job }
+  /** The key belongs to an earlier job with a different payload: nothing stored. */
+  | { kind: 'mismatch'; job: Job };
 
 /** Position in the newest-first job list: the last job of the previous page. */
 export interface JobCursor {
@@ -67,13 +91,19 @@ export interface RenewedLease {
 export interface JobStore {
   /** Commits a new Pending job; the promise resolves only once the job is durable. */
   insert(job: NewJob): Promise<Job>;
+  /**
+   * Commits a new Pending job together with its idempotency key in one transaction, unless a
+   * live job already holds the key in its scope. Concurrent inserts with one key store one job.
+   */
+  insertWithKey(job: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome>;
   get(id: string): Promise<Job | null>;
   /** Reads many jobs at once; the result is aligned with `ids`, with null for missing ones. */
   getMany(ids: readonly string[]): Promise<(Job | null)[]>;
   /** Lists jobs newest first. */
   list(options: ListJobsOptions): Promise<Job[]>;
   /**
-   * Moves up to `limit` of the oldest Pending jobs to Running and starts a new attempt on each,
+   * Moves up to `limit` of the oldest Pending jobs that are due (no later `nextAttemptAt`) and
+   * not past their deadline to Running and starts a new attempt on each,
    * leased to `options.owner` for `options.leaseMs`. Concurrent claims never return one job twice.
    */
   claim(limit: number, options: ClaimOptions): Promise<Job[]>;
@@ -84,15 +114,24 @@ export interface JobStore {
   renewLeases(attempts: readonly AttemptRef[], leaseMs: number): Promise<RenewedLease[]>;
   /**
    * Takes back attempts whose lease expired, as a crashed runner leaves them: Running goes back
-   * to Pending, Cancelling ends Cancelled. Returns how many jobs changed.
+   * to Pending, or ends Failed when it has no attempts left; Cancelling ends Cancelled. Returns
+   * how many jobs changed.
    */
   reclaimExpired(): Promise<number>;
+  /** Fails Pending jobs whose deadline has passed with `deadline_exceeded`; returns how many. */
+  failOverdue(): Promise<number>;
   /** Records progress of a running attempt; false when the attempt no longer owns the job. */
   updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean>;
   /** Completes a running attempt; null when the attempt no longer owns the job. */
   complete(id: string, attempt: number, result: unknown): Promise<Job | null>;
   /** Fails a running attempt; null when the attempt no longer owns the job. */
   fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null>;
+  /**
+   * Ends a running attempt with a retryable failure: the job goes back to Pending with the
+   * failure recorded and may start its next attempt `delayMs` from now. Null when the attempt
+   * no longer owns the job.
+   */
+  retry(id: string, attempt: number, failure: JobFailure, delayMs: number): Promise<Job | null>;
   /** Cancels a Pending job at once, or marks a Running one Cancelling for its runner to stop. */
   requestCancel(id: string): Promise<CancelOutcome>;
   /** Ends a Cancelling job as Cancelled; null when the job is not Cancelling. */
@@ -104,11 +143,14 @@ export interface JobStore {
    */
   release(id: string, attempt: number): Promise<boolean>;
   /**
-   * Hands back jobs that a crashed process left: Running goes back to Pending, Cancelling ends
-   * Cancelled. Only safe while no other process runs jobs from the same store.
+   * Hands back jobs that a crashed process left, as `reclaimExpired` does with expired leases.
+   * Only safe while no other process runs jobs from the same store.
    */
   recoverAbandoned(): Promise<number>;
-  /** Deletes finished jobs whose retention has passed; returns how many were deleted. */
+  /**
+   * Deletes finished jobs whose retention has passed, with their idempotency keys, and keys
+   * past their own time to live; returns how many jobs were deleted.
+   */
   deleteExpired(): Promise<number>;
   /** Subscribes to committed changes made through this store instance. */
   onChange(listener: JobChangeListener): () => void;

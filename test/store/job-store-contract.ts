@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobFailure } from '../../src/job/job.js';
 import { createJobId } from '../../src/job/job-id.js';
-import type { JobChange, JobStore } from '../../src/store/job-store.js';
+import type { IdempotencyKey, JobChange, JobStore, NewJob } from '../../src/store/job-store.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** A store under test, with a way to move its clock. */
@@ -20,6 +21,7 @@ export type StoreFactory = (options: { retentionMs: number }) => Promise<StoreUn
 const RETENTION_MS = 400;
 const LEASE_MS = 300;
 const LONG_LEASE = { owner: 'runner-a', leaseMs: 60_000 };
+const RETRYABLE: JobFailure = { code: 'processor_error', message: 'flaky', retryable: true };
 
 /** The behaviour every JobStore implementation must have. */
 export function describeJobStoreContract(
@@ -48,8 +50,9 @@ export function describeJobStoreContract(
       else expect(Math.abs((date?.getTime() ?? 0) - clock.now())).toBeLessThan(5_000);
     }
 
+    /** Inserts a job with attempts to spare, so that a reclaimed attempt is run again. */
     async function submit(input: unknown = { city: 'Seattle' }) {
-      return store.insert({ id: createJobId(), kind: 'forecast', input });
+      return store.insert({ id: createJobId(), kind: 'forecast', input, maxAttempts: 5 });
     }
 
     async function submitAndClaim() {
@@ -394,6 +397,123 @@ export function describeJobStoreContract(
       expect((await store.complete(job.id, fresh?.attempt ?? 0, { from: 'b' }))?.result).toEqual({
         from: 'b',
       });
+    });
+    function newJob(fields: Partial<NewJob> = {}): NewJob {
+      return { id: createJobId(), kind: 'forecast', input: { city: 'Seattle' }, ...fields };
+    }
+
+    function keyOf(fields: Partial<IdempotencyKey> = {}): IdempotencyKey {
+      return {
+        scope: 'caller-a',
+        key: 'key-1',
+        fingerprint: 'payload-1',
+        ttlMs: 60_000,
+        ...fields,
+      };
+    }
+
+    it('stores the attempt limit and deadline', async () => {
+      const job = await store.insert(newJob({ maxAttempts: 3, deadlineMs: 60_000 }));
+      expect(job.maxAttempts).toBe(3);
+      expect(job.nextAttemptAt).toBeNull();
+      expect((job.deadlineAt?.getTime() ?? 0) - job.createdAt.getTime()).toBe(60_000);
+      const plain = await store.insert(newJob());
+      expect(plain.maxAttempts).toBe(1);
+      expect(plain.deadlineAt).toBeNull();
+    });
+
+    it('retries an attempt after its delay', async () => {
+      const job = await store.insert(newJob({ maxAttempts: 3 }));
+      const [first] = await store.claim(1, LONG_LEASE);
+      const waiting = await store.retry(job.id, first?.attempt ?? 0, RETRYABLE, LEASE_MS);
+      expect(waiting?.status).toBe('Pending');
+      expect(waiting?.error).toEqual(RETRYABLE);
+      expect(waiting?.attempt).toBe(1);
+      expect(waiting?.nextAttemptAt).not.toBeNull();
+      expect(await store.claim(1, LONG_LEASE)).toEqual([]);
+      await clock.advance(LEASE_MS + 50);
+      const [second] = await store.claim(1, LONG_LEASE);
+      expect(second?.id).toBe(job.id);
+      expect(second?.attempt).toBe(2);
+      expect(second?.nextAttemptAt).toBeNull();
+    });
+
+    it('refuses a retry from a stale attempt', async () => {
+      const job = await submitAndClaim();
+      expect(await store.retry(job.id, job.attempt + 1, RETRYABLE, 0)).toBeNull();
+      expect((await store.get(job.id))?.status).toBe('Running');
+    });
+
+    it('fails queued jobs past their deadline', async () => {
+      const overdue = await store.insert(newJob({ deadlineMs: LEASE_MS }));
+      const open = await submit();
+      expect(await store.failOverdue()).toBe(0);
+      await clock.advance(LEASE_MS + 50);
+      const claimed = await store.claim(5, LONG_LEASE);
+      expect(claimed.map((job) => job.id)).toEqual([open.id]);
+      expect(await store.failOverdue()).toBe(1);
+      const failed = await store.get(overdue.id);
+      expect(failed?.status).toBe('Failed');
+      expect(failed?.error?.code).toBe('deadline_exceeded');
+      expect(failed?.attempt).toBe(0);
+      expect(failed?.expiresAt).not.toBeNull();
+    });
+
+    it('fails an abandoned last attempt', async () => {
+      const last = await store.insert(newJob({ maxAttempts: 1 }));
+      const retried = await store.insert(newJob({ maxAttempts: 2 }));
+      await store.claim(2, { owner: 'runner-a', leaseMs: LEASE_MS });
+      await clock.advance(LEASE_MS + 50);
+      expect(await store.reclaimExpired()).toBe(2);
+      const failed = await store.get(last.id);
+      expect(failed?.status).toBe('Failed');
+      expect(failed?.error?.code).toBe('processor_error');
+      expect(failed?.error?.retryable).toBe(false);
+      expect((await store.get(retried.id))?.status).toBe('Pending');
+    });
+
+    it('stores one job per idempotency key', async () => {
+      const first = await store.insertWithKey(newJob(), keyOf());
+      expect(first.kind).toBe('created');
+      const again = await store.insertWithKey(newJob(), keyOf());
+      expect(again.kind).toBe('existing');
+      expect(again.job.id).toBe(first.job.id);
+      const changed = await store.insertWithKey(newJob(), keyOf({ fingerprint: 'payload-2' }));
+      expect(changed.kind).toBe('mismatch');
+      expect(changed.job.id).toBe(first.job.id);
+      const otherCaller = await store.insertWithKey(newJob(), keyOf({ scope: 'caller-b' }));
+      expect(otherCaller.kind).toBe('created');
+      expect(otherCaller.job.id).not.toBe(first.job.id);
+      expect(await store.list({ limit: 10 })).toHaveLength(2);
+    });
+
+    it('inserts one job for concurrent uses of a key', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () => store.insertWithKey(newJob(), keyOf())),
+      );
+      const created = outcomes.filter((outcome) => outcome.kind === 'created');
+      expect(created).toHaveLength(1);
+      expect(new Set(outcomes.map((outcome) => outcome.job.id)).size).toBe(1);
+      expect(await store.list({ limit: 50 })).toHaveLength(1);
+    });
+
+    it('forgets a key after its time to live', async () => {
+      const first = await store.insertWithKey(newJob(), keyOf({ ttlMs: LEASE_MS }));
+      await clock.advance(LEASE_MS + 50);
+      const later = await store.insertWithKey(newJob(), keyOf({ ttlMs: LEASE_MS }));
+      expect(later.kind).toBe('created');
+      expect(later.job.id).not.toBe(first.job.id);
+    });
+
+    it('forgets a key with its deleted job', async () => {
+      const first = await store.insertWithKey(newJob(), keyOf());
+      const [claimed] = await store.claim(1, LONG_LEASE);
+      await store.complete(first.job.id, claimed?.attempt ?? 0, {});
+      await clock.advance(RETENTION_MS + 50);
+      expect(await store.deleteExpired()).toBe(1);
+      const later = await store.insertWithKey(newJob(), keyOf());
+      expect(later.kind).toBe('created');
+      expect(later.job.id).not.toBe(first.job.id);
     });
   });
 }

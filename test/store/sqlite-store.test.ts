@@ -46,7 +46,7 @@ describe('SqliteJobStore', () => {
     const filename = join(tempDir.path, 'jobs.db');
     const first = new SqliteJobStore({ filename, retentionMs: 60_000 });
     const second = new SqliteJobStore({ filename, retentionMs: 60_000 });
-    expect(first.appliedMigrations).toEqual([1, 2]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3]);
     expect(second.appliedMigrations).toEqual([]);
     await first.close();
     await second.close();

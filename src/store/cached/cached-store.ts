@@ -5,8 +5,10 @@ import type {
   AttemptRef,
   CancelOutcome,
   ClaimOptions,
+  IdempotencyKey,
   JobChangeListener,
   JobStore,
+  KeyedInsertOutcome,
   ListJobsOptions,
   NewJob,
   RenewedLease,
@@ -45,6 +47,10 @@ export class CachedJobStore implements JobStore {
     return this.#inner.insert(job);
   }
 
+  async insertWithKey(job: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome> {
+    return this.#inner.insertWithKey(job, key);
+  }
+
   async get(id: string): Promise<Job | null> {
     const cached = this.#cached(id);
     if (cached) return cached;
@@ -76,6 +82,10 @@ export class CachedJobStore implements JobStore {
     return this.#inner.reclaimExpired();
   }
 
+  async failOverdue(): Promise<number> {
+    return this.#inner.failOverdue();
+  }
+
   async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {
     return this.#inner.updateProgress(id, attempt, progress);
   }
@@ -86,6 +96,15 @@ export class CachedJobStore implements JobStore {
 
   async fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null> {
     return this.#remember(await this.#inner.fail(id, attempt, failure));
+  }
+
+  async retry(
+    id: string,
+    attempt: number,
+    failure: JobFailure,
+    delayMs: number,
+  ): Promise<Job | null> {
+    return this.#inner.retry(id, attempt, failure, delayMs);
   }
 
   async requestCancel(id: string): Promise<CancelOutcome> {

@@ -7,13 +7,16 @@ import type {
   AttemptRef,
   CancelOutcome,
   ClaimOptions,
+  IdempotencyKey,
   JobChangeListener,
   JobStore,
   JobStoreOptions,
+  KeyedInsertOutcome,
   ListJobsOptions,
   NewJob,
   RenewedLease,
 } from '../job-store.js';
+import { ATTEMPTS_EXHAUSTED_FAILURE, DEADLINE_EXCEEDED_FAILURE } from '../store-failures.js';
 
 /**
  * Keeps jobs in a Map. For tests and short-lived tools: everything is lost with the process.
@@ -23,6 +26,8 @@ export class MemoryJobStore implements JobStore {
   readonly #jobs = new Map<string, Job>();
   /** Lease expiry of each running attempt, in epoch ms, by job id. */
   readonly #leases = new Map<string, number>();
+  /** Idempotency keys by scope and key. */
+  readonly #keys = new Map<string, StoredKey>();
   readonly #changes = new JobChangeEmitter();
   readonly #retentionMs: number;
   readonly #now: () => number;
@@ -43,6 +48,9 @@ export class MemoryJobStore implements JobStore {
       result: null,
       error: null,
       attempt: 0,
+      maxAttempts: newJob.maxAttempts ?? 1,
+      nextAttemptAt: null,
+      deadlineAt: newJob.deadlineMs == null ? null : new Date(now.getTime() + newJob.deadlineMs),
       createdAt: now,
       startedAt: null,
       updatedAt: now,
@@ -53,6 +61,26 @@ export class MemoryJobStore implements JobStore {
     this.#jobs.set(job.id, job);
     this.#changes.emit(job);
     return structuredClone(job);
+  }
+
+  async insertWithKey(newJob: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome> {
+    const mapKey = JSON.stringify([key.scope, key.key]);
+    const stored = this.#keys.get(mapKey);
+    const existing =
+      stored && stored.expiresAt > this.#now() ? this.#live(stored.jobId) : undefined;
+    if (existing) {
+      const job = structuredClone(existing);
+      return stored?.fingerprint === key.fingerprint
+        ? { kind: 'existing', job }
+        : { kind: 'mismatch', job };
+    }
+    // Stores the key before the first await, so that concurrent calls see it.
+    this.#keys.set(mapKey, {
+      jobId: newJob.id,
+      fingerprint: key.fingerprint,
+      expiresAt: this.#now() + key.ttlMs,
+    });
+    return { kind: 'created', job: await this.insert(newJob) };
   }
 
   async get(id: string): Promise<Job | null> {
@@ -79,8 +107,9 @@ export class MemoryJobStore implements JobStore {
   }
 
   async claim(limit: number, options: ClaimOptions): Promise<Job[]> {
+    const nowMs = this.#now();
     const pending = [...this.#jobs.values()]
-      .filter((job) => job.status === 'Pending')
+      .filter((job) => job.status === 'Pending' && isDue(job, nowMs))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
       .slice(0, limit);
     const now = new Date(this.#now());
@@ -90,6 +119,7 @@ export class MemoryJobStore implements JobStore {
       job.startedAt = now;
       job.updatedAt = now;
       job.progress = NO_PROGRESS;
+      job.nextAttemptAt = null;
       this.#leases.set(job.id, now.getTime() + options.leaseMs);
       this.#changes.emit(job);
       return structuredClone(job);
@@ -121,6 +151,19 @@ export class MemoryJobStore implements JobStore {
     return reclaimed;
   }
 
+  async failOverdue(): Promise<number> {
+    const now = this.#now();
+    let failed = 0;
+    for (const job of this.#jobs.values()) {
+      if (job.status !== 'Pending' || job.deadlineAt === null) continue;
+      if (job.deadlineAt.getTime() > now) continue;
+      job.error = { ...DEADLINE_EXCEEDED_FAILURE };
+      this.#finish(job, 'Failed');
+      failed += 1;
+    }
+    return failed;
+  }
+
   async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {
     const job = this.#owned(id, attempt);
     if (!job) return false;
@@ -143,6 +186,24 @@ export class MemoryJobStore implements JobStore {
     if (!job) return null;
     job.error = { ...failure };
     return this.#finish(job, 'Failed');
+  }
+
+  async retry(
+    id: string,
+    attempt: number,
+    failure: JobFailure,
+    delayMs: number,
+  ): Promise<Job | null> {
+    const job = this.#owned(id, attempt);
+    if (!job) return null;
+    const now = this.#now();
+    this.#leases.delete(id);
+    job.status = 'Pending';
+    job.error = { ...failure };
+    job.nextAttemptAt = new Date(now + delayMs);
+    job.updatedAt = new Date(now);
+    this.#changes.emit(job);
+    return structuredClone(job);
   }
 
   async requestCancel(id: string): Promise<CancelOutcome> {
@@ -204,6 +265,9 @@ export class MemoryJobStore implements JobStore {
         deleted += 1;
       }
     }
+    for (const [mapKey, stored] of this.#keys) {
+      if (stored.expiresAt <= now || !this.#jobs.has(stored.jobId)) this.#keys.delete(mapKey);
+    }
     return deleted;
   }
 
@@ -228,11 +292,19 @@ export class MemoryJobStore implements JobStore {
     return (this.#leases.get(id) ?? 0) > now;
   }
 
-  /** Hands back a job whose runner is gone: Running to Pending, Cancelling to Cancelled. */
+  /**
+   * Hands back a job whose runner is gone: Running to Pending, or Failed when no attempts are
+   * left, and Cancelling to Cancelled.
+   */
   #abandon(job: Job): void {
     this.#leases.delete(job.id);
     if (job.status === 'Cancelling') {
       this.#finish(job, 'Cancelled');
+      return;
+    }
+    if (job.attempt >= job.maxAttempts) {
+      job.error = { ...ATTEMPTS_EXHAUSTED_FAILURE };
+      this.#finish(job, 'Failed');
       return;
     }
     job.status = 'Pending';
@@ -251,6 +323,20 @@ export class MemoryJobStore implements JobStore {
     this.#changes.emit(job);
     return structuredClone(job);
   }
+}
+
+interface StoredKey {
+  jobId: string;
+  fingerprint: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** Whether a Pending job may start now: its retry wait is over and its deadline not passed. */
+function isDue(job: Job, now: number): boolean {
+  const waiting = job.nextAttemptAt !== null && job.nextAttemptAt.getTime() > now;
+  const overdue = job.deadlineAt !== null && job.deadlineAt.getTime() <= now;
+  return !waiting && !overdue;
 }
 
 function isExpired(job: Job, now: number): boolean {

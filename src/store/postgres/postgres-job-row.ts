@@ -12,6 +12,9 @@ export interface PostgresJobRow {
   result: unknown;
   error: JobFailure | null;
   attempt: number;
+  max_attempts: number;
+  next_attempt_at: Date | null;
+  deadline_at: Date | null;
   created_at: Date;
   started_at: Date | null;
   updated_at: Date;
@@ -29,6 +32,9 @@ export function jobFromPostgresRow(row: PostgresJobRow): Job {
     result: row.result ?? null,
     error: row.error ?? null,
     attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    nextAttemptAt: row.next_attempt_at,
+    deadlineAt: row.deadline_at,
     createdAt: row.created_at,
     startedAt: row.started_at,
     updatedAt: row.updated_at,

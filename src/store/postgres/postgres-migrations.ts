@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { sql as createJobs } from './migrations/0001-create-jobs.js';
+import { sql as addRetriesDeadlinesKeys } from './migrations/0002-add-retries-deadlines-keys.js';
 
 interface Migration {
   version: number;
@@ -8,7 +9,10 @@ interface Migration {
 }
 
 /** Append-only: a released migration is never edited, a change is a new numbered entry. */
-const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'create-jobs', sql: createJobs }];
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'create-jobs', sql: createJobs },
+  { version: 2, name: 'add-retries-deadlines-keys', sql: addRetriesDeadlinesKeys },
+];
 
 export const LATEST_POSTGRES_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 

@@ -3,6 +3,12 @@
 const NOW = "date_trunc('milliseconds', now())";
 const LIVE = '(expires_at IS NULL OR expires_at > now())';
 const LEASED = 'lease_expires_at > now()';
+const DUE = `(next_attempt_at IS NULL OR next_attempt_at <= now())
+  AND (deadline_at IS NULL OR deadline_at > now())`;
+/** Keys that no longer protect anything: past their time to live, or their job is gone. */
+const DEAD_KEY = `(k.expires_at <= now() OR NOT EXISTS (
+  SELECT 1 FROM jobs j WHERE j.id = k.job_id AND (j.expires_at IS NULL OR j.expires_at > now())))`;
+const ms = (parameter: string) => `${parameter}::double precision * interval '1 millisecond'`;
 /** $1 id, $2 attempt. */
 const OWNED = `id = $1 AND attempt = $2 AND status = 'Running' AND ${LEASED}`;
 /** The retention interval is the last parameter of each finishing statement. */
@@ -11,11 +17,42 @@ const finish = (retention: string) =>
    expires_at = ${NOW} + ${retention} * interval '1 millisecond', lease_expires_at = NULL`;
 
 export const SQL = {
-  /** $1 id, $2 kind, $3 input. */
+  /** $1 id, $2 kind, $3 input, $4 max attempts, $5 deadline ms or null. */
   insert: `
-    INSERT INTO jobs (id, kind, input, status, created_at, updated_at)
-    VALUES ($1, $2, $3, 'Pending', ${NOW}, ${NOW})
+    INSERT INTO jobs (id, kind, input, status, max_attempts, deadline_at, created_at, updated_at)
+    VALUES ($1, $2, $3, 'Pending', $4, ${NOW} + ${ms('$5')}, ${NOW}, ${NOW})
     RETURNING *`,
+  /** $1 scope, $2 key. The key with its live job, if any. */
+  getKey: `
+    SELECT k.fingerprint, k.expires_at > now() AS key_live, j.*
+    FROM idempotency_keys k JOIN jobs j ON j.id = k.job_id
+    WHERE k.scope = $1 AND k.key = $2 AND (j.expires_at IS NULL OR j.expires_at > now())`,
+  /** $1 scope, $2 key. */
+  deleteDeadKey: `
+    DELETE FROM idempotency_keys k WHERE k.scope = $1 AND k.key = $2 AND ${DEAD_KEY}`,
+  /** $1 scope, $2 key, $3 fingerprint, $4 job id, $5 time to live ms. */
+  insertKey: `
+    INSERT INTO idempotency_keys (scope, key, fingerprint, job_id, expires_at)
+    VALUES ($1, $2, $3, $4, now() + ${ms('$5')})
+    ON CONFLICT (scope, key) DO NOTHING
+    RETURNING job_id`,
+  deleteExpiredKeys: 'DELETE FROM idempotency_keys WHERE expires_at <= now()',
+  /** $1 error, $2 retention ms. */
+  failOverdue: `
+    UPDATE jobs SET status = 'Failed', error = $1, ${finish('$2')}
+    WHERE status = 'Pending' AND deadline_at <= now()
+    RETURNING id`,
+  /** $1 id, $2 attempt, $3 error, $4 delay ms. */
+  retry: `
+    UPDATE jobs SET status = 'Pending', error = $3, next_attempt_at = now() + ${ms('$4')},
+      updated_at = ${NOW}, lease_expires_at = NULL
+    WHERE ${OWNED}
+    RETURNING *`,
+  /** $1 error, $2 retention ms. */
+  exhaustRunning: `
+    UPDATE jobs SET status = 'Failed', error = $1, ${finish('$2')}
+    WHERE status = 'Running' AND lease_expires_at <= now() AND attempt >= max_attempts
+    RETURNING id`,
   /** $1 id. */
   get: `SELECT * FROM jobs WHERE id = $1 AND ${LIVE}`,
   /** $1 ids. */
@@ -34,13 +71,14 @@ export const SQL = {
    */
   claim: `
     WITH next AS (
-      SELECT id FROM jobs WHERE status = 'Pending'
+      SELECT id FROM jobs WHERE status = 'Pending' AND ${DUE}
       ORDER BY created_at, id
       LIMIT $1
       FOR UPDATE SKIP LOCKED)
     UPDATE jobs SET status = 'Running', attempt = attempt + 1, started_at = ${NOW},
       updated_at = ${NOW}, progress_percent = 0, progress_message = NULL,
-      lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond'
+      next_attempt_at = NULL, lease_owner = $2,
+      lease_expires_at = now() + $3 * interval '1 millisecond'
     FROM next WHERE jobs.id = next.id
     RETURNING jobs.*`,
   /** $1 ids, $2 attempts, $3 lease ms. */

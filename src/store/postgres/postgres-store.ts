@@ -7,17 +7,39 @@ import type {
   AttemptRef,
   CancelOutcome,
   ClaimOptions,
+  IdempotencyKey,
   JobChangeListener,
   JobStore,
+  KeyedInsertOutcome,
   ListJobsOptions,
   NewJob,
   RenewedLease,
 } from '../job-store.js';
+import { ATTEMPTS_EXHAUSTED_FAILURE, DEADLINE_EXCEEDED_FAILURE } from '../store-failures.js';
 import { isUnavailableError, toStoreError } from './postgres-errors.js';
 import { jobFromPostgresRow, type PostgresJobRow } from './postgres-job-row.js';
 import { PostgresListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { SQL } from './postgres-sql.js';
+
+const DEADLINE_EXCEEDED = JSON.stringify(DEADLINE_EXCEEDED_FAILURE);
+const EXHAUSTED = JSON.stringify(ATTEMPTS_EXHAUSTED_FAILURE);
+
+/** A job row joined with the idempotency key that points at it. */
+interface KeyedJobRow extends PostgresJobRow {
+  fingerprint: string;
+  key_live: boolean;
+}
+
+function insertValues(newJob: NewJob): unknown[] {
+  return [
+    newJob.id,
+    newJob.kind,
+    JSON.stringify(newJob.input),
+    newJob.maxAttempts ?? 1,
+    newJob.deadlineMs ?? null,
+  ];
+}
 
 /** Default number of pooled connections per process, besides the listening one. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -110,12 +132,43 @@ export class PostgresJobStore implements JobStore {
   }
 
   async insert(newJob: NewJob): Promise<Job> {
-    const [row] = await this.#rows(SQL.insert, [
-      newJob.id,
-      newJob.kind,
-      JSON.stringify(newJob.input),
-    ]);
+    const [row] = await this.#rows(SQL.insert, insertValues(newJob));
     return jobFromPostgresRow(row as PostgresJobRow);
+  }
+
+  /**
+   * Reads the key first, because retries usually find it. Otherwise inserts the key, then the
+   * job, in one transaction. A concurrent insert of the same key makes `ON CONFLICT DO NOTHING`
+   * wait for it and insert nothing, so this transaction writes no job and the next round reads
+   * the winner's job.
+   */
+  async insertWithKey(newJob: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome> {
+    for (let round = 0; round < 3; round += 1) {
+      const [held] = await this.#query<KeyedJobRow>(SQL.getKey, [key.scope, key.key]).then(
+        (result) => result.rows,
+      );
+      if (held?.key_live) {
+        const job = jobFromPostgresRow(held);
+        return held.fingerprint === key.fingerprint
+          ? { kind: 'existing', job }
+          : { kind: 'mismatch', job };
+      }
+      const created = await this.#transaction(async (client) => {
+        await client.query(SQL.deleteDeadKey, [key.scope, key.key]);
+        const keyed = await client.query(SQL.insertKey, [
+          key.scope,
+          key.key,
+          key.fingerprint,
+          newJob.id,
+          key.ttlMs,
+        ]);
+        if ((keyed.rowCount ?? 0) === 0) return undefined;
+        const inserted = await client.query<PostgresJobRow>(SQL.insert, insertValues(newJob));
+        return inserted.rows[0];
+      });
+      if (created) return { kind: 'created', job: jobFromPostgresRow(created) };
+    }
+    throw new Error(`Inserting a job with idempotency key "${key.key}" lost three races.`);
   }
 
   async get(id: string): Promise<Job | null> {
@@ -161,9 +214,15 @@ export class PostgresJobStore implements JobStore {
   }
 
   async reclaimExpired(): Promise<number> {
+    const exhausted = await this.#query(SQL.exhaustRunning, [EXHAUSTED, this.#retentionMs]);
     const running = await this.#query(SQL.reclaimRunning, []);
     const cancelling = await this.#query(SQL.reclaimCancelling, [this.#retentionMs]);
-    return (running.rowCount ?? 0) + (cancelling.rowCount ?? 0);
+    return (exhausted.rowCount ?? 0) + (running.rowCount ?? 0) + (cancelling.rowCount ?? 0);
+  }
+
+  async failOverdue(): Promise<number> {
+    const result = await this.#query(SQL.failOverdue, [DEADLINE_EXCEEDED, this.#retentionMs]);
+    return result.rowCount ?? 0;
   }
 
   async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {
@@ -193,6 +252,16 @@ export class PostgresJobStore implements JobStore {
       JSON.stringify(failure),
       this.#retentionMs,
     ]);
+    return row ? jobFromPostgresRow(row) : null;
+  }
+
+  async retry(
+    id: string,
+    attempt: number,
+    failure: JobFailure,
+    delayMs: number,
+  ): Promise<Job | null> {
+    const [row] = await this.#rows(SQL.retry, [id, attempt, JSON.stringify(failure), delayMs]);
     return row ? jobFromPostgresRow(row) : null;
   }
 
@@ -235,6 +304,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async deleteExpired(): Promise<number> {
+    await this.#query(SQL.deleteExpiredKeys, []);
     return (await this.#query(SQL.deleteExpired, [])).rowCount ?? 0;
   }
 
@@ -273,6 +343,30 @@ export class PostgresJobStore implements JobStore {
         }
       }
       throw toStoreError(error);
+    }
+  }
+
+  /** Runs `work` in a transaction on one pooled connection; rolls back when it throws. */
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken = isUnavailableError(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => {});
+      throw toStoreError(error);
+    } finally {
+      // A connection that failed mid-transaction is destroyed rather than reused.
+      client.release(broken);
     }
   }
 

@@ -12,6 +12,9 @@ export interface SqliteJobRow {
   result: string | null;
   error: string | null;
   attempt: number;
+  max_attempts: number;
+  next_attempt_at: number | null;
+  deadline_at: number | null;
   created_at: number;
   started_at: number | null;
   updated_at: number;
@@ -29,6 +32,9 @@ export function jobFromRow(row: SqliteJobRow): Job {
     result: row.result === null ? null : JSON.parse(row.result),
     error: row.error === null ? null : (JSON.parse(row.error) as JobFailure),
     attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    nextAttemptAt: toDate(row.next_attempt_at),
+    deadlineAt: toDate(row.deadline_at),
     createdAt: new Date(row.created_at),
     startedAt: toDate(row.started_at),
     updatedAt: new Date(row.updated_at),

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { sql as createJobs } from './migrations/0001-create-jobs.js';
 import { sql as addLeases } from './migrations/0002-add-leases.js';
+import { sql as addRetriesDeadlinesKeys } from './migrations/0003-add-retries-deadlines-keys.js';
 
 interface Migration {
   version: number;
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'create-jobs', sql: createJobs },
   { version: 2, name: 'add-leases', sql: addLeases },
+  { version: 3, name: 'add-retries-deadlines-keys', sql: addRetriesDeadlinesKeys },
 ];
 
 /**

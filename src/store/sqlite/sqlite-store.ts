@@ -8,13 +8,16 @@ import type {
   AttemptRef,
   CancelOutcome,
   ClaimOptions,
+  IdempotencyKey,
   JobChangeListener,
   JobStore,
   JobStoreOptions,
+  KeyedInsertOutcome,
   ListJobsOptions,
   NewJob,
   RenewedLease,
 } from '../job-store.js';
+import { ATTEMPTS_EXHAUSTED_FAILURE, DEADLINE_EXCEEDED_FAILURE } from '../store-failures.js';
 import { jobFromRow, type SqliteJobRow } from './sqlite-job-row.js';
 import { LATEST_SQLITE_VERSION, migrateSqlite } from './sqlite-migrations.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
@@ -28,6 +31,9 @@ const BUSY_TIMEOUT_MS = 5_000;
  */
 const UNAVAILABLE_CODES =
   /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOTADB|CORRUPT)/;
+
+const DEADLINE_EXCEEDED = JSON.stringify(DEADLINE_EXCEEDED_FAILURE);
+const EXHAUSTED = JSON.stringify(ATTEMPTS_EXHAUSTED_FAILURE);
 
 export interface SqliteJobStoreOptions extends JobStoreOptions {
   /** Path of the database file, or `:memory:`. Missing parent folders are created. */
@@ -61,16 +67,49 @@ export class SqliteJobStore implements JobStore {
   }
 
   async insert(newJob: NewJob): Promise<Job> {
-    const now = this.#now();
-    const row = this.#run(() =>
-      this.#statements.insert.get({
-        id: newJob.id,
-        kind: newJob.kind,
-        input: JSON.stringify(newJob.input),
-        now,
-      }),
-    );
+    const row = this.#run(() => this.#insertRow(newJob, this.#now()));
     return this.#announce(row) as Job;
+  }
+
+  async insertWithKey(newJob: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome> {
+    const insert = this.#db.transaction((): [KeyedInsertOutcome, SqliteJobRow | undefined] => {
+      const now = this.#now();
+      const held = this.#statements.getKey.get({ scope: key.scope, key: key.key });
+      if (held && held.expires_at > now) {
+        const existing = this.#statements.get.get({ id: held.job_id, now });
+        if (existing) {
+          const job = jobFromRow(existing);
+          const same = held.fingerprint === key.fingerprint;
+          return [same ? { kind: 'existing', job } : { kind: 'mismatch', job }, undefined];
+        }
+      }
+      if (held) this.#statements.deleteKey.run({ scope: key.scope, key: key.key });
+      const row = this.#insertRow(newJob, now);
+      this.#statements.insertKey.run({
+        scope: key.scope,
+        key: key.key,
+        fingerprint: key.fingerprint,
+        jobId: newJob.id,
+        expiresAt: now + key.ttlMs,
+      });
+      return [{ kind: 'created', job: jobFromRow(row) }, row];
+    });
+    const [outcome, created] = this.#run(() => insert.immediate());
+    this.#announce(created);
+    return outcome;
+  }
+
+  #insertRow(newJob: NewJob, now: number): SqliteJobRow {
+    const row = this.#statements.insert.get({
+      id: newJob.id,
+      kind: newJob.kind,
+      input: JSON.stringify(newJob.input),
+      maxAttempts: newJob.maxAttempts ?? 1,
+      deadlineMs: newJob.deadlineMs ?? null,
+      now,
+    });
+    if (!row) throw new Error(`Inserting job ${newJob.id} returned no row.`);
+    return row;
   }
 
   async get(id: string): Promise<Job | null> {
@@ -136,10 +175,19 @@ export class SqliteJobStore implements JobStore {
 
   async reclaimExpired(): Promise<number> {
     const reclaim = this.#db.transaction(() => [
+      ...this.#statements.exhaustRunning.all({ ...this.#finishTimes(), error: EXHAUSTED }),
       ...this.#statements.reclaimRunning.all({ now: this.#now() }),
       ...this.#statements.reclaimCancelling.all(this.#finishTimes()),
     ]);
     const rows = this.#run(() => reclaim.immediate());
+    for (const row of rows) this.#announce(row);
+    return rows.length;
+  }
+
+  async failOverdue(): Promise<number> {
+    const rows = this.#run(() =>
+      this.#statements.failOverdue.all({ ...this.#finishTimes(), error: DEADLINE_EXCEEDED }),
+    );
     for (const row of rows) this.#announce(row);
     return rows.length;
   }
@@ -181,6 +229,25 @@ export class SqliteJobStore implements JobStore {
     return this.#announce(row);
   }
 
+  async retry(
+    id: string,
+    attempt: number,
+    failure: JobFailure,
+    delayMs: number,
+  ): Promise<Job | null> {
+    const now = this.#now();
+    const row = this.#run(() =>
+      this.#statements.retry.get({
+        id,
+        attempt,
+        error: JSON.stringify(failure),
+        nextAttemptAt: now + delayMs,
+        now,
+      }),
+    );
+    return this.#announce(row);
+  }
+
   async requestCancel(id: string): Promise<CancelOutcome> {
     const cancel = this.#db.transaction((): [CancelOutcome, SqliteJobRow | undefined] => {
       const cancelled = this.#statements.cancelPending.get({ id, ...this.#finishTimes() });
@@ -215,9 +282,13 @@ export class SqliteJobStore implements JobStore {
 
   async recoverAbandoned(): Promise<number> {
     const recover = this.#db.transaction(() => {
+      const failed = this.#statements.failAbandoned.all({
+        ...this.#finishTimes(),
+        error: EXHAUSTED,
+      });
       const requeued = this.#statements.requeueRunning.all({ now: this.#now() });
       const cancelled = this.#statements.cancelCancelling.all(this.#finishTimes());
-      return [...requeued, ...cancelled];
+      return [...failed, ...requeued, ...cancelled];
     });
     const rows = this.#run(() => recover.immediate());
     for (const row of rows) this.#announce(row);
@@ -225,7 +296,12 @@ export class SqliteJobStore implements JobStore {
   }
 
   async deleteExpired(): Promise<number> {
-    return this.#run(() => this.#statements.deleteExpired.run({ now: this.#now() })).changes;
+    const sweep = this.#db.transaction(() => {
+      const now = this.#now();
+      this.#statements.deleteExpiredKeys.run({ now });
+      return this.#statements.deleteExpired.run({ now }).changes;
+    });
+    return this.#run(() => sweep.immediate());
   }
 
   onChange(listener: JobChangeListener): () => void {
