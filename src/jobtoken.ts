@@ -31,6 +31,8 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
     createForecastKind({
       durationMs: config.forecastDurationMs,
       timeoutMs: config.forecastTimeoutMs,
+      maxAttempts: config.forecastMaxAttempts,
+      deadlineMs: config.forecastDeadlineMs,
     }),
   ]);
   const sweeper = new RetentionSweeper({ store, logger });
@@ -42,7 +44,13 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
   let server: Server | undefined;
   let url = '';
   if (config.role !== 'worker') {
-    app = createApp({ store, kinds, logger, publicUrl: config.publicUrl });
+    app = createApp({
+      store,
+      kinds,
+      logger,
+      publicUrl: config.publicUrl,
+      idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+    });
     const listening = await listen(app, config.port, config.host);
     server = listening.server;
     url = `http://${displayHost(listening.address.address, listening.address.family)}:${listening.address.port}`;

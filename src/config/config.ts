@@ -24,6 +24,12 @@ export interface Config {
   role: ProcessRole;
   /** Lease of one job attempt, in milliseconds. */
   leaseMs: number;
+  /** Attempts a forecast job gets for retryable failures. */
+  forecastMaxAttempts: number;
+  /** Time a forecast job may wait in the queue before it fails, in milliseconds. */
+  forecastDeadlineMs: number;
+  /** How long idempotency keys are kept after first use, in seconds. */
+  idempotencyKeyTtlSeconds: number;
 }
 
 export const PROCESS_ROLES = ['both', 'api', 'worker'] as const;
@@ -71,7 +77,7 @@ export const SETTINGS = {
     env: 'JOB_RETENTION_SECONDS',
     flag: 'job-retention-seconds',
     fallback: '86400',
-    help: 'how long finished jobs are kept, in seconds, 1-31536000',
+    help: 'how long finished jobs are kept, in seconds, 86400-31536000 (at least 24 hours)',
   },
   concurrency: {
     env: 'RUNNER_CONCURRENCY',
@@ -109,6 +115,24 @@ export const SETTINGS = {
     fallback: '15000',
     help: "lease of one job attempt, in ms, 1000-600000; a crashed worker's jobs move on after it",
   },
+  forecastMaxAttempts: {
+    env: 'FORECAST_MAX_ATTEMPTS',
+    flag: 'forecast-max-attempts',
+    fallback: '3',
+    help: 'attempts a forecast job gets for retryable failures such as timeouts, 1-100',
+  },
+  forecastDeadlineMs: {
+    env: 'FORECAST_DEADLINE_MS',
+    flag: 'forecast-deadline-ms',
+    fallback: '600000',
+    help: 'time a forecast job may wait in the queue before it fails, in ms, 1000-604800000',
+  },
+  idempotencyKeyTtlSeconds: {
+    env: 'IDEMPOTENCY_KEY_TTL_SECONDS',
+    flag: 'idempotency-key-ttl-seconds',
+    fallback: '86400',
+    help: 'how long idempotency keys are kept after first use, in seconds, 60-2592000',
+  },
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -135,13 +159,16 @@ export function loadConfig(
     store: parseSetting('databaseUrl', () => parseDatabaseUrl(raw('databaseUrl'))),
     forecastDurationMs: integer('forecastDurationMs', 0, 3_600_000),
     forecastTimeoutMs: integer('forecastTimeoutMs', 1, 86_400_000),
-    retentionMs: integer('retentionSeconds', 1, 31_536_000) * 1000,
+    retentionMs: integer('retentionSeconds', 86_400, 31_536_000) * 1000,
     concurrency: integer('concurrency', 1, 1000),
     publicUrl: parseSetting('publicUrl', () => parsePublicUrl(raw('publicUrl'))),
     logLevel: parseSetting('logLevel', () => parseLogLevel(raw('logLevel'))),
     shutdownGraceMs: integer('shutdownGraceMs', 0, 3_600_000),
     role: parseSetting('role', () => parseRole(raw('role'), raw('databaseUrl'))),
     leaseMs: integer('leaseMs', 1000, 600_000),
+    forecastMaxAttempts: integer('forecastMaxAttempts', 1, 100),
+    forecastDeadlineMs: integer('forecastDeadlineMs', 1000, 604_800_000),
+    idempotencyKeyTtlSeconds: integer('idempotencyKeyTtlSeconds', 60, 2_592_000),
   };
 }
 

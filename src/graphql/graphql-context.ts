@@ -1,10 +1,14 @@
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import type { JobStore } from '../store/job-store.js';
+import type { JobSubmitter } from '../submit/job-submitter.js';
 
 /** Services every resolver may use; yoga creates one context per request. */
 export interface GraphQLContext {
   store: JobStore;
   kinds: KindRegistry;
   logger: Logger;
+  submitter: JobSubmitter;
+  /** Scope of the caller's idempotency keys, from its credentials. */
+  callerScope: string;
 }

@@ -7,6 +7,8 @@ import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
+import { callerScopeOf, DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../submit/idempotency.js';
+import { JobSubmitter } from '../submit/job-submitter.js';
 import { toYogaLogger } from './yoga-logger.js';
 
 /** Largest GraphQL request body accepted, in bytes; larger ones get 413. */
@@ -18,6 +20,8 @@ export interface AppOptions {
   logger: Logger;
   /** Base of absolute `Location` URLs; null to use the request's own host. */
   publicUrl?: URL | null;
+  /** How long idempotency keys are kept, in seconds. Default 24 hours. */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -28,9 +32,22 @@ export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
  */
 export function createApp(options: AppOptions): App {
   const { store, kinds, logger } = options;
+  const submitter = new JobSubmitter({
+    store,
+    kinds,
+    logger,
+    idempotencyKeyTtlMs:
+      (options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS) * 1000,
+  });
   const app: App = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    context: () => ({ store, kinds, logger }),
+    context: ({ request }) => ({
+      store,
+      kinds,
+      logger,
+      submitter,
+      callerScope: callerScopeOf(request.headers),
+    }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,

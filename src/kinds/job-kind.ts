@@ -14,6 +14,25 @@ export interface ProcessContext {
   reportProgress(percent: number, message: string): Promise<void>;
 }
 
+/** How a kind's retryable failures are retried. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included; 1 means a failure is final. */
+  maxAttempts: number;
+  /** Wait before the second attempt, in milliseconds; each later wait doubles, up to the max. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** No retries: the first failure is final. */
+export const NO_RETRIES: RetryPolicy = Object.freeze({
+  maxAttempts: 1,
+  initialDelayMs: 0,
+  maxDelayMs: 0,
+});
+
+/** Time a submitted job may wait in the queue before it fails, unless a kind sets its own. */
+export const DEFAULT_DEADLINE_MS = 10 * 60 * 1000;
+
 /**
  * A type of work: how its input is validated at submit, how it runs, and how long it may take.
  * A new kind is one module implementing this plus its GraphQL fields.
@@ -27,6 +46,13 @@ export interface JobKind<Input = unknown, Result = unknown> {
   timeoutMs: number;
   /** Suggested wait between polls while a job of this kind is unfinished, in milliseconds. */
   pollIntervalMs: number;
+  /** Retries of retryable failures. Default NO_RETRIES. */
+  retry?: RetryPolicy;
+  /**
+   * Time from submit after which a job still queued fails with `deadline_exceeded` instead of
+   * running, in milliseconds; null for none. Default DEFAULT_DEADLINE_MS.
+   */
+  deadlineMs?: number | null;
   process(input: Input, context: ProcessContext): Promise<Result>;
 }
 

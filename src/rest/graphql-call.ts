@@ -15,16 +15,26 @@ export interface GraphQLCallResult<Data> {
 /** Internal URL of the GraphQL endpoint; the request never leaves the process. */
 const INTERNAL_GRAPHQL_URL = 'http://jobtoken.internal/graphql';
 
-/** Runs a fixed GraphQL document through the yoga pipeline and returns its JSON result. */
+/**
+ * Runs a fixed GraphQL document through the yoga pipeline and returns its JSON result. The
+ * caller's `Authorization` header is passed on, because it scopes idempotency keys.
+ */
 export async function callGraphQL<Data>(
   execute: ExecuteGraphQL,
   document: string,
   variables: Record<string, unknown>,
+  caller?: Request,
 ): Promise<GraphQLCallResult<Data>> {
+  const headers = new Headers({
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json',
+  });
+  const authorization = caller?.headers.get('authorization');
+  if (authorization) headers.set('authorization', authorization);
   const response = await execute(
     new Request(INTERNAL_GRAPHQL_URL, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers,
       body: JSON.stringify({ query: document, variables }),
     }),
   );

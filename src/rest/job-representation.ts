@@ -22,9 +22,12 @@ export function restStatus(job: Pick<GraphQLJob, 'status'>): string {
   return REST_STATUS[job.status];
 }
 
-/** Converts a kind's poll interval into whole Retry-After seconds within the documented bounds. */
-export function retryAfterSeconds(pollIntervalMs: number): number {
-  const seconds = Math.ceil(pollIntervalMs / 1000);
+/**
+ * Converts a wait into whole Retry-After seconds within the documented bounds: the kind's poll
+ * interval, or the time until the next attempt when a retry waits longer than that.
+ */
+export function retryAfterSeconds(pollIntervalMs: number, nextAttemptInMs = 0): number {
+  const seconds = Math.ceil(Math.max(pollIntervalMs, nextAttemptInMs) / 1000);
   return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(MIN_RETRY_AFTER_SECONDS, seconds));
 }
 
@@ -47,6 +50,10 @@ export function progressBody(job: GraphQLJob) {
     status: restStatus(job),
     progress: job.progress,
     attempt: job.attempt,
+    maxAttempts: job.maxAttempts,
+    ...(job.lastAttemptError ? { lastAttemptError: job.lastAttemptError } : {}),
+    nextAttemptAt: job.nextAttemptAt,
+    deadlineAt: job.deadlineAt,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     updatedAt: job.updatedAt,

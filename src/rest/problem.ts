@@ -3,6 +3,8 @@ import { ERROR_TABLE, type ErrorCode } from '../errors/error-codes.js';
 
 /** How long a client should wait before retrying after a 503, in seconds. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+/** How long a client should wait before repeating a request whose key is in use, in seconds. */
+export const KEY_IN_USE_RETRY_AFTER_SECONDS = 1;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -29,8 +31,12 @@ export function problemResponse(
     code,
     ...extensions,
   };
-  const retryAfter: Record<string, string> =
-    code === 'store_unavailable' ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {};
+  const retryAfter: Record<string, string> = {};
+  if (code === 'store_unavailable') {
+    retryAfter['retry-after'] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
+  } else if (code === 'idempotency_key_in_use') {
+    retryAfter['retry-after'] = String(KEY_IN_USE_RETRY_AFTER_SECONDS);
+  }
   return new Response(JSON.stringify(body), {
     status: spec.httpStatus,
     statusText: STATUS_CODES[spec.httpStatus] ?? '',

@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
+import { idempotencyKeyProblem, parseIdempotencyKeyHeader } from '../submit/idempotency.js';
 import { callGraphQL, type ExecuteGraphQL, toRestError } from './graphql-call.js';
 import {
   jsonResponse,
@@ -89,12 +90,15 @@ class RestRoutes {
   }
 
   async #submit(request: Request): Promise<Response> {
+    const key = readIdempotencyKey(request);
+    if (!key.ok) return key.response;
     const body = await readJsonObject(request);
     if (!body.ok) return body.response;
     const { data, errors } = await callGraphQL<ResultData>(
       this.#options.executeGraphQL,
       SUBMIT_FORECAST_DOCUMENT,
-      { input: body.value },
+      { input: body.value, idempotencyKey: key.value },
+      request,
     );
     const failure = errorResponse(errors, data);
     if (failure) return failure;
@@ -150,7 +154,8 @@ class RestRoutes {
 
   #retryAfter(job: GraphQLJob): number {
     const kind = this.#options.kinds.get(job.kind);
-    return retryAfterSeconds(kind?.pollIntervalMs ?? 1000);
+    const nextAttemptInMs = job.nextAttemptAt ? Date.parse(job.nextAttemptAt) - Date.now() : 0;
+    return retryAfterSeconds(kind?.pollIntervalMs ?? 1000, nextAttemptInMs);
   }
 }
 
@@ -173,6 +178,26 @@ function errorResponse(
     });
   }
   return undefined;
+}
+
+/** Reads and checks the optional `Idempotency-Key` header of a submit. */
+function readIdempotencyKey(
+  request: Request,
+): { ok: true; value: string | null } | { ok: false; response: Response } {
+  const header = request.headers.get('idempotency-key');
+  if (header === null) return { ok: true, value: null };
+  const key = parseIdempotencyKeyHeader(header);
+  const problem = idempotencyKeyProblem(key);
+  if (!problem) return { ok: true, value: key };
+  const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+  return {
+    ok: false,
+    response: problemResponse(
+      'invalid_input',
+      `The Idempotency-Key header ${JSON.stringify(shown)} is invalid: it ${problem}.`,
+      { field: 'Idempotency-Key' },
+    ),
+  };
 }
 
 function notAllowed(allow: string): Handler {

@@ -9,7 +9,11 @@ fragment RestJob on Operation {
   status
   progress { percent message }
   attempt
+  maxAttempts
+  nextAttemptAt
+  deadlineAt
   error { code message retryable }
+  lastAttemptError { code message retryable }
   createdAt
   startedAt
   updatedAt
@@ -23,8 +27,8 @@ fragment RestJob on Operation {
 const ERROR_FIELDS = '... on Error { message code field }';
 
 export const SUBMIT_FORECAST_DOCUMENT = `
-mutation RestSubmitForecastJob($input: SubmitForecastJobInput!) {
-  result: submitForecastJob(input: $input) {
+mutation RestSubmitForecastJob($input: SubmitForecastJobInput!, $idempotencyKey: String) {
+  result: submitForecastJob(input: $input, idempotencyKey: $idempotencyKey) {
     __typename
     ...RestJob
     ${ERROR_FIELDS}
@@ -46,6 +50,12 @@ mutation RestCancelJob($id: ID!) {
 ${JOB_FIELDS}`;
 
 /** A job as the RestJob fragment returns it. */
+export interface GraphQLJobError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
 export interface GraphQLJob {
   __typename: string;
   id: string;
@@ -53,7 +63,11 @@ export interface GraphQLJob {
   status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLING' | 'CANCELLED';
   progress: { percent: number; message: string | null };
   attempt: number;
-  error: { code: string; message: string; retryable: boolean } | null;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  deadlineAt: string | null;
+  error: GraphQLJobError | null;
+  lastAttemptError: GraphQLJobError | null;
   createdAt: string;
   startedAt: string | null;
   updatedAt: string;

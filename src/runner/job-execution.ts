@@ -4,11 +4,14 @@ import { JobFailedError, type JobKind } from '../kinds/job-kind.js';
 import type { Logger } from '../log/logger.js';
 import type { JobStore } from '../store/job-store.js';
 import { type AbortReason, abortReasonOf, RunnerAbortError } from './abort-reasons.js';
+import { retryDelayMs } from './retry-delay.js';
 
 /** How a single attempt ended, after its outcome was written. */
 export type ExecutionOutcome =
   | { kind: 'completed'; job: Job }
   | { kind: 'failed'; job: Job }
+  /** A retryable failure with attempts left: the job is Pending until `job.nextAttemptAt`. */
+  | { kind: 'retrying'; job: Job }
   | { kind: 'cancelled'; job: Job }
   | { kind: 'released' }
   /** The store refused the write: the attempt no longer owned the job. */
@@ -117,7 +120,17 @@ export class JobExecution {
     return this.#settleRefusedWrite();
   }
 
+  /** Fails the attempt: a retry when the failure is retryable and attempts remain, else final. */
   async #fail(failure: JobFailure): Promise<ExecutionOutcome> {
+    const policy = this.#kind?.retry;
+    if (failure.retryable && policy && this.job.attempt < this.job.maxAttempts) {
+      const delayMs = retryDelayMs(policy, this.job.attempt);
+      const waiting = await this.#retryWhileUnavailable(() =>
+        this.#store.retry(this.job.id, this.job.attempt, failure, delayMs),
+      );
+      if (waiting) return { kind: 'retrying', job: waiting };
+      return this.#settleRefusedWrite();
+    }
     const job = await this.#retryWhileUnavailable(() =>
       this.#store.fail(this.job.id, this.job.attempt, failure),
     );

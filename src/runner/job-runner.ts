@@ -151,7 +151,10 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     }
   }
 
-  /** Takes back jobs of runners that stopped renewing their leases, such as killed processes. */
+  /**
+   * Takes back jobs of runners that stopped renewing their leases, such as killed processes, and
+   * fails queued jobs whose deadline has passed.
+   */
   async #sweepExpiredLeases(): Promise<void> {
     try {
       const reclaimed = await this.#store.reclaimExpired();
@@ -159,8 +162,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
         this.#log.warn({ reclaimed }, 'took back jobs whose lease expired');
         this.#requestClaim();
       }
+      const overdue = await this.#store.failOverdue();
+      if (overdue > 0)
+        this.#log.warn({ failed: overdue }, 'failed queued jobs past their deadline');
     } catch (error) {
-      this.#log.warn({ err: error }, 'sweeping expired leases failed; retrying');
+      this.#log.warn({ err: error }, 'sweeping expired leases and deadlines failed; retrying');
       this.emit('runner:error', error);
     }
   }
@@ -247,6 +253,17 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       case 'failed':
         log.warn({ code: outcome.job.error?.code }, 'job failed');
         this.emit('job:failed', outcome.job);
+        return;
+      case 'retrying':
+        log.warn(
+          {
+            code: outcome.job.error?.code,
+            maxAttempts: outcome.job.maxAttempts,
+            nextAttemptAt: outcome.job.nextAttemptAt,
+          },
+          'job attempt failed; retrying',
+        );
+        this.emit('job:retrying', outcome.job);
         return;
       case 'cancelled':
         log.info('job cancelled');

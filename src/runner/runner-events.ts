@@ -9,6 +9,8 @@ export interface RunnerEvents {
   'job:progress': [job: Pick<Job, 'id' | 'attempt' | 'progress'>];
   'job:completed': [job: Job];
   'job:failed': [job: Job];
+  /** A retryable failure with attempts left; the job waits until `job.nextAttemptAt`. */
+  'job:retrying': [job: Job];
   'job:cancelled': [job: Job];
   /** A job handed back to Pending at shutdown. */
   'job:released': [job: Pick<Job, 'id' | 'attempt'>];

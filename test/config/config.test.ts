@@ -12,6 +12,9 @@ describe('loadConfig', () => {
     expect(config.concurrency).toBe(4);
     expect(config.publicUrl).toBeNull();
     expect(config.forecastDurationMs).toBe(4000);
+    expect(config.forecastMaxAttempts).toBe(3);
+    expect(config.forecastDeadlineMs).toBe(600_000);
+    expect(config.idempotencyKeyTtlSeconds).toBe(86_400);
   });
 
   it('reads environment variables', () => {
@@ -19,15 +22,21 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_URL: 'file:///tmp/jobs.db',
       FORECAST_DURATION_MS: '0',
-      JOB_RETENTION_SECONDS: '60',
+      JOB_RETENTION_SECONDS: '172800',
       RUNNER_CONCURRENCY: '16',
+      FORECAST_MAX_ATTEMPTS: '5',
+      FORECAST_DEADLINE_MS: '120000',
+      IDEMPOTENCY_KEY_TTL_SECONDS: '3600',
       PUBLIC_URL: 'https://api.example.com',
     });
     expect(config.port).toBe(8080);
     expect(config.store).toEqual({ kind: 'sqlite', filename: '/tmp/jobs.db' });
     expect(config.forecastDurationMs).toBe(0);
-    expect(config.retentionMs).toBe(60_000);
+    expect(config.retentionMs).toBe(172_800_000);
     expect(config.concurrency).toBe(16);
+    expect(config.forecastMaxAttempts).toBe(5);
+    expect(config.forecastDeadlineMs).toBe(120_000);
+    expect(config.idempotencyKeyTtlSeconds).toBe(3600);
     expect(config.publicUrl?.href).toBe('https://api.example.com/');
   });
 
@@ -47,6 +56,9 @@ describe('loadConfig', () => {
     [{ PORT: '-1' }, /Invalid PORT/],
     [{ FORECAST_DURATION_MS: '1.5' }, /Invalid FORECAST_DURATION_MS/],
     [{ RUNNER_CONCURRENCY: '0' }, /Invalid RUNNER_CONCURRENCY .*1-1000/],
+    [{ JOB_RETENTION_SECONDS: '3600' }, /Invalid JOB_RETENTION_SECONDS .*at least 24 hours/],
+    [{ FORECAST_MAX_ATTEMPTS: '0' }, /Invalid FORECAST_MAX_ATTEMPTS .*1-100/],
+    [{ IDEMPOTENCY_KEY_TTL_SECONDS: '10' }, /Invalid IDEMPOTENCY_KEY_TTL_SECONDS/],
     [{ LOG_LEVEL: 'loud' }, /Invalid LOG_LEVEL .*"loud" is not a log level.*info/],
     [{ PUBLIC_URL: 'example.com' }, /Invalid PUBLIC_URL .*not an absolute http or https URL/],
     [{ DATABASE_URL: 'mysql://localhost/jobs' }, /Invalid DATABASE_URL .*"mysql" scheme/],

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { JobRunner } from '../../src/runner/job-runner.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createControlledKind } from '../support/controlled-kind.js';
+import { waitFor } from '../support/wait-for.js';
 
 const logger = createLogger('silent');
 const cleanups: (() => Promise<void>)[] = [];
@@ -23,13 +24,22 @@ async function setUp(kindOptions: Parameters<typeof createControlledKind>[0] = {
     kinds: new KindRegistry([controlled.kind]),
     logger,
     concurrency: 2,
+    idlePollIntervalMs: 20,
+    sweepIntervalMs: 50,
   });
   cleanups.push(async () => {
     await runner.stop();
     await store.close();
   });
-  const submit = () =>
-    store.insert({ id: createJobId(), kind: controlled.kind.name, input: { value: 'x' } });
+  const submit = (fields: { deadlineMs?: number } = {}) =>
+    store.insert({
+      id: createJobId(),
+      kind: controlled.kind.name,
+      input: { value: 'x' },
+      // Room for one attempt lost to a crash, unless the kind sets its own limit.
+      maxAttempts: controlled.kind.retry?.maxAttempts ?? 2,
+      ...fields,
+    });
   return { store, runner, submit, nextRun: controlled.nextRun };
 }
 
@@ -163,5 +173,75 @@ describe('JobRunner', () => {
     const job = await store.insert({ id: createJobId(), kind: 'unknown', input: {} });
     await failed;
     expect((await store.get(job.id))?.error?.code).toBe('processor_error');
+  });
+
+  it('retries a retryable failure after a backoff', async () => {
+    const retry = { maxAttempts: 3, initialDelayMs: 40, maxDelayMs: 80 };
+    const { store, runner, submit, nextRun } = await setUp({ retry });
+    await runner.start();
+    const job = await submit();
+    const retrying = once(runner, 'job:retrying');
+    (await nextRun()).reject(new JobFailedError('processor_error', 'flaky', { retryable: true }));
+    const [waiting] = await retrying;
+    expect(waiting.status).toBe('Pending');
+    expect(waiting.error?.message).toBe('flaky');
+    const delay = (waiting.nextAttemptAt?.getTime() ?? 0) - waiting.updatedAt.getTime();
+    expect(delay).toBeGreaterThanOrEqual(20);
+    expect(delay).toBeLessThanOrEqual(40);
+    const second = await nextRun();
+    expect(second.context.attempt).toBe(2);
+    const completed = once(runner, 'job:completed');
+    second.resolve({ ok: true });
+    await completed;
+    const stored = await store.get(job.id);
+    expect(stored?.status).toBe('Completed');
+    expect(stored?.attempt).toBe(2);
+  });
+
+  it('fails at once on a non-retryable error', async () => {
+    const retry = { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10 };
+    const { store, runner, submit, nextRun } = await setUp({ retry });
+    await runner.start();
+    const job = await submit();
+    const failed = once(runner, 'job:failed');
+    (await nextRun()).reject(new JobFailedError('unprocessable_input', 'bad input'));
+    await failed;
+    const stored = await store.get(job.id);
+    expect(stored?.status).toBe('Failed');
+    expect(stored?.attempt).toBe(1);
+    expect(stored?.error?.code).toBe('unprocessable_input');
+  });
+
+  it('fails after the last attempt', async () => {
+    const retry = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 };
+    const { store, runner, submit, nextRun } = await setUp({ retry });
+    await runner.start();
+    const job = await submit();
+    const flaky = () => new JobFailedError('processor_error', 'flaky', { retryable: true });
+    (await nextRun()).reject(flaky());
+    const failed = once(runner, 'job:failed');
+    (await nextRun()).reject(flaky());
+    await failed;
+    const stored = await store.get(job.id);
+    expect(stored?.status).toBe('Failed');
+    expect(stored?.attempt).toBe(2);
+    expect(stored?.error).toEqual({ code: 'processor_error', message: 'flaky', retryable: true });
+  });
+
+  it('fails a queued job past its deadline without running it', async () => {
+    const { store, runner, submit } = await setUp();
+    const job = await submit({ deadlineMs: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const started: string[] = [];
+    runner.on('job:started', (run) => started.push(run.id));
+    await runner.start();
+    const failed = await waitFor(
+      () => store.get(job.id),
+      (stored) => stored?.status === 'Failed',
+      { what: 'the overdue job to fail' },
+    );
+    expect(failed?.error?.code).toBe('deadline_exceeded');
+    expect(failed?.attempt).toBe(0);
+    expect(started).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JobKind, ProcessContext } from '../../src/kinds/job-kind.js';
+import type { JobKind, ProcessContext, RetryPolicy } from '../../src/kinds/job-kind.js';
 
 /** A processor run that a test drives by hand. */
 export interface ControlledRun {
@@ -14,7 +14,7 @@ export interface ControlledRun {
  * how each job ends. `ignoreAbort` makes the processor deaf to its signal, like a buggy one.
  */
 export function createControlledKind(
-  options: { name?: string; timeoutMs?: number; ignoreAbort?: boolean } = {},
+  options: { name?: string; timeoutMs?: number; ignoreAbort?: boolean; retry?: RetryPolicy } = {},
 ) {
   const runs: ControlledRun[] = [];
   const waiters: ((run: ControlledRun) => void)[] = [];
@@ -23,6 +23,7 @@ export function createControlledKind(
     inputSchema: z.strictObject({ value: z.string() }),
     timeoutMs: options.timeoutMs ?? 60_000,
     pollIntervalMs: 1_000,
+    ...(options.retry ? { retry: options.retry } : {}),
     process: (_input, context) =>
       new Promise((resolve, reject) => {
         const run = { jobId: context.jobId, context, resolve, reject };

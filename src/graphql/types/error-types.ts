@@ -1,6 +1,10 @@
 import type { AppError } from '../../errors/app-error.js';
 import { ERROR_TABLE, type ErrorCode } from '../../errors/error-codes.js';
 import { type InputIssue, InvalidInputError } from '../../errors/input-errors.js';
+import {
+  IdempotencyKeyInUseError,
+  IdempotencyKeyMismatchError,
+} from '../../submit/job-submitter.js';
 import { builder } from '../builder.js';
 
 /**
@@ -49,6 +53,21 @@ builder.objectType(InvalidInputError, {
   fields: (t) => ({
     issues: t.field({ type: [InputIssueType], resolve: (error) => [...error.issues] }),
   }),
+});
+
+builder.objectType(IdempotencyKeyMismatchError, {
+  name: 'IdempotencyKeyMismatchError',
+  description:
+    'The idempotency key was first used with a different payload; no job was created. ' +
+    '`jobId` is the job the key belongs to.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ jobId: t.exposeID('jobId') }),
+});
+
+builder.objectType(IdempotencyKeyInUseError, {
+  name: 'IdempotencyKeyInUseError',
+  description: 'Another request with the same idempotency key is in progress; retry shortly.',
+  interfaces: [ErrorInterface],
 });
 
 function isPayloadWithCode(value: unknown, code: ErrorCode): boolean {

@@ -1,8 +1,12 @@
 import { InvalidInputError } from '../../errors/input-errors.js';
 import type { Job } from '../../job/job.js';
-import { createJobId } from '../../job/job-id.js';
 import { type ForecastInput, forecastInputSchema } from '../../kinds/forecast/forecast-input.js';
 import type { WeatherForecast } from '../../kinds/forecast/weather-forecast.js';
+import { idempotencyKeyProblem } from '../../submit/idempotency.js';
+import {
+  IdempotencyKeyInUseError,
+  IdempotencyKeyMismatchError,
+} from '../../submit/job-submitter.js';
 import { builder } from '../builder.js';
 import { Operation } from './operation.js';
 
@@ -60,18 +64,30 @@ builder.mutationField('submitForecastJob', (t) =>
   t.field({
     type: ForecastJob,
     description: 'Submits a forecast job and returns it, Pending, at once.',
-    errors: { types: [InvalidInputError], union: { name: 'SubmitForecastJobResult' } },
+    errors: {
+      types: [InvalidInputError, IdempotencyKeyMismatchError, IdempotencyKeyInUseError],
+      union: { name: 'SubmitForecastJobResult' },
+    },
     args: {
       input: t.arg({ type: SubmitForecastJobInput, required: true }).validate(forecastInputSchema),
+      idempotencyKey: t.arg.string({
+        description:
+          'Makes retries safe: a repeated key with the same input returns the first job instead ' +
+          'of creating another. 1-255 printable ASCII characters, kept 24 hours by default.',
+      }),
     },
-    resolve: async (_root, { input }, context) => {
-      const job = await context.store.insert({
-        id: createJobId(),
-        kind: FORECAST_KIND,
-        input,
-      });
-      context.logger.info({ jobId: job.id, kind: job.kind }, 'job submitted');
-      return job;
+    resolve: async (_root, { input, idempotencyKey }, context) => {
+      if (idempotencyKey === null || idempotencyKey === undefined) {
+        return (await context.submitter.submit(FORECAST_KIND, input)).job;
+      }
+      const problem = idempotencyKeyProblem(idempotencyKey);
+      if (problem) {
+        throw new InvalidInputError([
+          { field: 'idempotencyKey', message: `The idempotency key ${problem}.` },
+        ]);
+      }
+      const key = { scope: context.callerScope, key: idempotencyKey };
+      return (await context.submitter.submit(FORECAST_KIND, input, key)).job;
     },
   }),
 );

@@ -16,7 +16,8 @@ const JobErrorType = builder.objectRef<JobFailure>('JobError').implement({
   description: 'Why a job failed. The message is safe to show; it never contains internals.',
   fields: (t) => ({
     code: t.exposeString('code', {
-      description: 'Stable failure code: unprocessable_input, timeout or processor_error.',
+      description:
+        'Stable failure code: unprocessable_input, timeout, processor_error or deadline_exceeded.',
     }),
     message: t.exposeString('message'),
     retryable: t.exposeBoolean('retryable', {
@@ -44,7 +45,32 @@ export const Operation = builder.loadableInterface('Operation', {
     }),
     progress: t.field({ type: JobProgressType, resolve: (job) => job.progress }),
     attempt: t.exposeInt('attempt', { description: 'Times a runner has started this job.' }),
-    error: t.field({ type: JobErrorType, nullable: true, resolve: (job) => job.error }),
+    maxAttempts: t.exposeInt('maxAttempts', {
+      description: 'Attempts allowed before a retryable failure is final; 1 means no retries.',
+    }),
+    nextAttemptAt: t.expose('nextAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'While PENDING after a failed attempt, when the next attempt may start.',
+    }),
+    deadlineAt: t.expose('deadlineAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When a job still queued fails with deadline_exceeded instead of running; null for none.',
+    }),
+    error: t.field({
+      type: JobErrorType,
+      nullable: true,
+      description: 'Why the job failed; set only once the status is FAILED.',
+      resolve: (job) => (job.status === 'Failed' ? job.error : null),
+    }),
+    lastAttemptError: t.field({
+      type: JobErrorType,
+      nullable: true,
+      description: 'Why the last attempt failed, while the job waits for its next attempt.',
+      resolve: (job) => (job.status === 'Failed' ? null : job.error),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

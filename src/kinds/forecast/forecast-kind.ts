@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JobFailedError, type JobKind } from '../job-kind.js';
+import { DEFAULT_DEADLINE_MS, JobFailedError, type JobKind } from '../job-kind.js';
 import { resolveCity } from './city-lookup.js';
 import { tomorrowIn } from './forecast-date.js';
 import { type ForecastInput, forecastInputSchema } from './forecast-input.js';
@@ -10,7 +10,15 @@ export interface ForecastKindOptions {
   durationMs: number;
   /** Time limit of one attempt, in milliseconds. */
   timeoutMs: number;
+  /** Attempts in all for retryable failures, such as timeouts. Default 3. */
+  maxAttempts?: number;
+  /** Time a job may wait in the queue, in milliseconds. Default DEFAULT_DEADLINE_MS. */
+  deadlineMs?: number;
 }
+
+/** First retry wait of a forecast, in milliseconds; later waits double up to the max. */
+const RETRY_INITIAL_DELAY_MS = 1_000;
+const RETRY_MAX_DELAY_MS = 30_000;
 
 /** Progress messages. Step i starts at i * 25 percent, and 100 percent follows the last. */
 const STEPS = [
@@ -47,6 +55,12 @@ export function createForecastKind(
     inputSchema: forecastInputSchema,
     timeoutMs: options.timeoutMs,
     pollIntervalMs,
+    retry: {
+      maxAttempts: options.maxAttempts ?? 3,
+      initialDelayMs: RETRY_INITIAL_DELAY_MS,
+      maxDelayMs: RETRY_MAX_DELAY_MS,
+    },
+    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     async process(input, context) {
       const city = resolveCity(input.city);
       if (!city) {
