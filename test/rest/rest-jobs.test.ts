@@ -134,7 +134,11 @@ describe('GET /jobs/{id}', () => {
   });
 
   it('returns 504 for a job that timed out', async () => {
-    testApp = await createTestApp({ forecastDurationMs: 10_000, forecastTimeoutMs: 50 });
+    testApp = await createTestApp({
+      forecastDurationMs: 10_000,
+      forecastTimeoutMs: 50,
+      forecastMaxAttempts: 1,
+    });
     const id = await submitSeattle();
     await waitForStatus(id, 'Failed');
     const response = await testApp.request(`/jobs/${id}`);

@@ -12,6 +12,8 @@ export interface TestAppOptions {
   /** How long each forecast works, in ms. Default 0. */
   forecastDurationMs?: number;
   forecastTimeoutMs?: number;
+  forecastMaxAttempts?: number;
+  forecastDeadlineMs?: number;
   /** Start the runner. Default true. */
   runner?: boolean;
   publicUrl?: URL;
@@ -35,10 +37,19 @@ export async function createTestApp(options: TestAppOptions = {}) {
     createForecastKind({
       durationMs: options.forecastDurationMs ?? 0,
       timeoutMs: options.forecastTimeoutMs ?? 60_000,
+      ...(options.forecastMaxAttempts ? { maxAttempts: options.forecastMaxAttempts } : {}),
+      ...(options.forecastDeadlineMs ? { deadlineMs: options.forecastDeadlineMs } : {}),
     }),
   ]);
   const app = createApp({ store, kinds, logger, publicUrl: options.publicUrl ?? null });
-  const runner = new JobRunner({ store, kinds, logger, concurrency: 4, idlePollIntervalMs: 50 });
+  const runner = new JobRunner({
+    store,
+    kinds,
+    logger,
+    concurrency: 4,
+    idlePollIntervalMs: 50,
+    sweepIntervalMs: 100,
+  });
   if (options.runner ?? true) await runner.start();
 
   const request = (path: string, init?: RequestInit) =>
