@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Longest idempotency key accepted, in characters. */
+/** Maximum length of an idempotency key, in characters. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Default time an idempotency key is kept after its first use: 24 hours, in seconds. */
 export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
@@ -52,8 +52,15 @@ function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value)
       .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareCodeUnits(a, b));
     return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** Orders strings by UTF-16 code units, the same on every machine whatever its locale. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
