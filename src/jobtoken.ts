@@ -50,6 +50,7 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
       logger,
       publicUrl: config.publicUrl,
       idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+      maxWaitSeconds: config.maxWaitSeconds,
     });
     const listening = await listen(app, config.port, config.host);
     server = listening.server;

@@ -30,6 +30,8 @@ export interface Config {
   forecastDeadlineMs: number;
   /** How long idempotency keys are kept after first use, in seconds. */
   idempotencyKeyTtlSeconds: number;
+  /** Cap of long-poll waits (`Prefer: wait`, the `wait` argument), in seconds. */
+  maxWaitSeconds: number;
 }
 
 export const PROCESS_ROLES = ['both', 'api', 'worker'] as const;
@@ -133,6 +135,12 @@ export const SETTINGS = {
     fallback: '86400',
     help: 'how long idempotency keys are kept after first use, in seconds, 60-2592000',
   },
+  maxWaitSeconds: {
+    env: 'MAX_WAIT_SECONDS',
+    flag: 'max-wait-seconds',
+    fallback: '30',
+    help: 'longest a long poll (Prefer: wait, or the wait argument of job) is held, in seconds, 0-300',
+  },
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -169,6 +177,7 @@ export function loadConfig(
     forecastMaxAttempts: integer('forecastMaxAttempts', 1, 100),
     forecastDeadlineMs: integer('forecastDeadlineMs', 1000, 604_800_000),
     idempotencyKeyTtlSeconds: integer('idempotencyKeyTtlSeconds', 60, 2_592_000),
+    maxWaitSeconds: integer('maxWaitSeconds', 0, 300),
   };
 }
 

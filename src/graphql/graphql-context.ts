@@ -1,5 +1,6 @@
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
+import type { JobWatcher } from '../push/job-watcher.js';
 import type { JobStore } from '../store/job-store.js';
 import type { JobSubmitter } from '../submit/job-submitter.js';
 
@@ -11,4 +12,9 @@ export interface GraphQLContext {
   submitter: JobSubmitter;
   /** Scope of the caller's idempotency keys, from its credentials. */
   callerScope: string;
+  watcher: JobWatcher;
+  /** Aborts when the client goes away, so that waits and subscriptions stop early. */
+  signal: AbortSignal;
+  /** Longest wait a query may ask for, in seconds. */
+  maxWaitSeconds: number;
 }

@@ -7,6 +7,7 @@ import './types/error-types.js';
 import './types/forecast-job.js';
 import './types/job-queries.js';
 import './types/cancel-job.js';
+import './types/job-updates.js';
 
 /** The executable schema, built once per process from the Pothos type definitions. */
 export const schema = builder.toSchema();

@@ -5,10 +5,12 @@ import { createErrorMasker } from '../graphql/mask-error.js';
 import { schema } from '../graphql/schema.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
+import { JobWatcher } from '../push/job-watcher.js';
 import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
 import { callerScopeOf, DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../submit/idempotency.js';
 import { JobSubmitter } from '../submit/job-submitter.js';
+import { useEventStreamHeaders } from './event-stream-headers.js';
 import { toYogaLogger } from './yoga-logger.js';
 
 /** Largest GraphQL request body accepted, in bytes; larger ones get 413. */
@@ -22,7 +24,12 @@ export interface AppOptions {
   publicUrl?: URL | null;
   /** How long idempotency keys are kept, in seconds. Default 24 hours. */
   idempotencyKeyTtlSeconds?: number;
+  /** Longest long-poll wait a request may ask for, in seconds. Default DEFAULT_MAX_WAIT_SECONDS. */
+  maxWaitSeconds?: number;
 }
+
+/** Default cap of `Prefer: wait` and of the `wait` argument of `job`, in seconds. */
+export const DEFAULT_MAX_WAIT_SECONDS = 30;
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
@@ -39,6 +46,8 @@ export function createApp(options: AppOptions): App {
     idempotencyKeyTtlMs:
       (options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS) * 1000,
   });
+  const watcher = new JobWatcher(store);
+  const maxWaitSeconds = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
   const app: App = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     context: ({ request }) => ({
@@ -47,6 +56,9 @@ export function createApp(options: AppOptions): App {
       logger,
       submitter,
       callerScope: callerScopeOf(request.headers),
+      watcher,
+      signal: request.signal,
+      maxWaitSeconds,
     }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -57,11 +69,13 @@ export function createApp(options: AppOptions): App {
     logging: toYogaLogger(logger),
     maxRequestBodySize: MAX_GRAPHQL_BODY_BYTES,
     plugins: [
+      useEventStreamHeaders(),
       useRestAdapter({
         kinds,
         logger,
         publicUrl: options.publicUrl ?? null,
         executeGraphQL: (request) => app.fetch(request),
+        maxWaitSeconds,
       }),
     ],
   });

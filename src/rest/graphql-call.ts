@@ -36,6 +36,8 @@ export async function callGraphQL<Data>(
       method: 'POST',
       headers,
       body: JSON.stringify({ query: document, variables }),
+      // A client that goes away ends the call, such as a long poll, that runs for it.
+      ...(caller ? { signal: caller.signal } : {}),
     }),
   );
   const body = (await response.json()) as { data?: Data | null; errors?: GraphQLCallError[] };

@@ -28,6 +28,8 @@ export interface RestAdapterOptions {
   publicUrl: URL | null;
   /** Runs a GraphQL request through the same yoga instance. */
   executeGraphQL: ExecuteGraphQL;
+  /** Cap of `Prefer: wait`, in seconds. */
+  maxWaitSeconds: number;
 }
 
 type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
@@ -79,7 +81,7 @@ class RestRoutes {
     const id = JOB_PATH.exec(pathname)?.[1];
     if (id !== undefined) {
       const decoded = safeDecode(id);
-      if (method === 'GET') return () => this.#get(decoded);
+      if (method === 'GET') return (request) => this.#get(decoded, request);
       if (method === 'DELETE') return () => this.#cancel(decoded);
       return notAllowed('GET, DELETE');
     }
@@ -113,18 +115,25 @@ class RestRoutes {
     );
   }
 
-  async #get(id: string): Promise<Response> {
+  /** Answers a poll; `Prefer: wait=N` first holds it until the job changes or N seconds pass. */
+  async #get(id: string, request: Request): Promise<Response> {
+    const requested = preferredWaitSeconds(request.headers.get('prefer'));
+    const wait = requested === null ? null : Math.min(requested, this.#options.maxWaitSeconds);
     const { data, errors } = await callGraphQL<ResultData>(
       this.#options.executeGraphQL,
       GET_JOB_DOCUMENT,
-      { id },
+      { id, wait },
+      request,
     );
     const failure = errorResponse(errors, data);
     if (failure) return failure;
     const job = data?.result as GraphQLJob | null;
     if (!job)
       return problemResponse('not_found', `No job with id "${id}" exists, or it has expired.`);
-    return pollResponse(job, this.#retryAfter(job));
+    const response = pollResponse(job, this.#retryAfter(job));
+    response.headers.set('vary', 'Prefer');
+    if (wait !== null) response.headers.set('preference-applied', `wait=${wait}`);
+    return response;
   }
 
   async #cancel(id: string): Promise<Response> {
@@ -178,6 +187,21 @@ function errorResponse(
     });
   }
   return undefined;
+}
+
+/**
+ * Reads the `wait` preference (RFC 7240) in seconds from a `Prefer` header, or null when there
+ * is none. Preferences the server does not understand are ignored, as the RFC asks.
+ */
+export function preferredWaitSeconds(prefer: string | null): number | null {
+  if (!prefer) return null;
+  for (const preference of prefer.split(',')) {
+    const [name, value] = (preference.split(';')[0] ?? '').split('=').map((part) => part.trim());
+    if (name?.toLowerCase() !== 'wait' || value === undefined) continue;
+    const unquoted = value.replace(/^"(.*)"$/, '$1');
+    if (/^\d{1,9}$/.test(unquoted)) return Number(unquoted);
+  }
+  return null;
 }
 
 /** Reads and checks the optional `Idempotency-Key` header of a submit. */

@@ -38,8 +38,8 @@ mutation RestSubmitForecastJob($input: SubmitForecastJobInput!, $idempotencyKey:
 ${JOB_FIELDS}`;
 
 export const GET_JOB_DOCUMENT = `
-query RestGetJob($id: ID!) {
-  result: job(id: $id) { __typename ...RestJob }
+query RestGetJob($id: ID!, $wait: Int) {
+  result: job(id: $id, wait: $wait) { __typename ...RestJob }
 }
 ${JOB_FIELDS}`;
 

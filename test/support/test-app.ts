@@ -14,6 +14,8 @@ export interface TestAppOptions {
   forecastTimeoutMs?: number;
   forecastMaxAttempts?: number;
   forecastDeadlineMs?: number;
+  /** Cap of long-poll waits, in seconds. */
+  maxWaitSeconds?: number;
   /** Start the runner. Default true. */
   runner?: boolean;
   publicUrl?: URL;
@@ -41,7 +43,13 @@ export async function createTestApp(options: TestAppOptions = {}) {
       ...(options.forecastDeadlineMs ? { deadlineMs: options.forecastDeadlineMs } : {}),
     }),
   ]);
-  const app = createApp({ store, kinds, logger, publicUrl: options.publicUrl ?? null });
+  const app = createApp({
+    store,
+    kinds,
+    logger,
+    publicUrl: options.publicUrl ?? null,
+    ...(options.maxWaitSeconds !== undefined ? { maxWaitSeconds: options.maxWaitSeconds } : {}),
+  });
   const runner = new JobRunner({
     store,
     kinds,

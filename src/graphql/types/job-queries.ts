@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import type { Job } from '../../job/job.js';
 import type { JobCursor } from '../../store/job-store.js';
 import { builder } from '../builder.js';
 import { JobStatusEnum } from './job-status.js';
+import { waitForJobChange } from './job-updates.js';
 import { Operation } from './operation.js';
 
 /** Page size of `jobs` when `first` is omitted. */
@@ -14,9 +16,20 @@ builder.queryField('job', (t) =>
   t.field({
     type: Operation,
     nullable: true,
-    description: 'Returns the job with this id, or null when it is unknown or has expired.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }) => id,
+    description:
+      'Returns the job with this id, or null when it is unknown or has expired. With `wait`, ' +
+      'holds the request until the unfinished job changes or `wait` seconds pass (capped by ' +
+      'the server, 30 by default), for long polling.',
+    args: {
+      id: t.arg.id({ required: true }),
+      wait: t.arg
+        .int({ description: 'Seconds to wait for a change of an unfinished job, 0 or more.' })
+        .validate(z.number().int().min(0, 'wait must be 0 or more seconds.').nullish()),
+    },
+    resolve: async (_root, { id, wait }, context) => {
+      if (wait) await waitForJobChange(id, wait, context);
+      return id;
+    },
   }),
 );
 
