@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * Marks Server-Sent Event responses with `X-Accel-Buffering: no`, which tells nginx and
+ * Marks Server-Sent Event responses with `X-Accel-Buffering: no`, which asks nginx and
  * proxies that follow its convention to pass each event on at once instead of buffering it.
  */
 export function useEventStreamHeaders(): Plugin {

@@ -55,7 +55,7 @@ async function* jobUpdates(id: string, context: GraphQLContext): AsyncGenerator<
   }
 }
 
-/** What a client can see change in a job, as one comparable string. */
+/** Returns what a client can see change in a job, as one comparable string. */
 function visibleState(job: Job): string {
   const { status, attempt, progress, updatedAt } = job;
   return JSON.stringify([status, attempt, progress.percent, progress.message, updatedAt]);
