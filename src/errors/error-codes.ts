@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'invalid_input'
   | 'malformed_request'
+  | 'query_too_complex'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -35,6 +36,7 @@ function row(httpStatus: number, name: string, title: string, graphqlCode: strin
 export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   invalid_input: row(400, 'invalid-input', 'Invalid input', 'BAD_USER_INPUT'),
   malformed_request: row(400, 'malformed-request', 'Malformed request', 'BAD_REQUEST'),
+  query_too_complex: row(400, 'query-too-complex', 'Query too complex', 'QUERY_TOO_COMPLEX'),
   payload_too_large: row(413, 'payload-too-large', 'Payload too large', 'PAYLOAD_TOO_LARGE'),
   unsupported_media_type: row(
     415,

@@ -7,6 +7,7 @@ import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
+import { MAX_BATCH_OPERATIONS, useBatchLimit, useGraphQLLimits } from './graphql-limits.js';
 import { toYogaLogger } from './yoga-logger.js';
 
 /** Largest GraphQL request body accepted, in bytes; larger ones get 413. */
@@ -18,6 +19,11 @@ export interface AppOptions {
   logger: Logger;
   /** Base of absolute `Location` URLs; null to use the request's own host. */
   publicUrl?: URL | null;
+  /**
+   * Removes "Did you mean …?" suggestions from GraphQL validation errors. Default: true when
+   * NODE_ENV is `production`.
+   */
+  hideFieldSuggestions?: boolean;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -39,7 +45,12 @@ export function createApp(options: AppOptions): App {
     maskedErrors: { maskError: createErrorMasker(logger) },
     logging: toYogaLogger(logger),
     maxRequestBodySize: MAX_GRAPHQL_BODY_BYTES,
+    batching: { limit: MAX_BATCH_OPERATIONS },
     plugins: [
+      useGraphQLLimits({
+        hideFieldSuggestions: options.hideFieldSuggestions ?? process.env.NODE_ENV === 'production',
+      }),
+      useBatchLimit(),
       useRestAdapter({
         kinds,
         logger,

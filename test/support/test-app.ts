@@ -17,6 +17,7 @@ export interface TestAppOptions {
   publicUrl?: URL;
   /** How long finished jobs are kept, in ms. Default 24 h. */
   retentionMs?: number;
+  hideFieldSuggestions?: boolean;
 }
 
 /**
@@ -37,7 +38,13 @@ export async function createTestApp(options: TestAppOptions = {}) {
       timeoutMs: options.forecastTimeoutMs ?? 60_000,
     }),
   ]);
-  const app = createApp({ store, kinds, logger, publicUrl: options.publicUrl ?? null });
+  const app = createApp({
+    store,
+    kinds,
+    logger,
+    publicUrl: options.publicUrl ?? null,
+    hideFieldSuggestions: options.hideFieldSuggestions,
+  });
   const runner = new JobRunner({ store, kinds, logger, concurrency: 4, idlePollIntervalMs: 50 });
   if (options.runner ?? true) await runner.start();
 
