@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { isJobId } from '../job/job-id.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { callGraphQL, type ExecuteGraphQL, toRestError } from './graphql-call.js';
@@ -32,6 +33,9 @@ export interface RestAdapterOptions {
 type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
 
 const JOB_PATH = /^\/jobs\/([^/]+)$/;
+
+/** Characters of a malformed job id that a problem detail repeats; the rest is cut. */
+const MAX_SHOWN_ID_LENGTH = 64;
 
 /**
  * Serves the REST routes (`/jobs`, `/jobs/{id}`, `/openapi.json`) from inside yoga. Each route
@@ -78,9 +82,10 @@ class RestRoutes {
     const id = JOB_PATH.exec(pathname)?.[1];
     if (id !== undefined) {
       const decoded = safeDecode(id);
-      if (method === 'GET') return () => this.#get(decoded);
+      if (method !== 'GET' && method !== 'DELETE') return notAllowed('GET, DELETE');
+      if (!isJobId(decoded)) return async () => invalidJobId(decoded);
       if (method === 'DELETE') return () => this.#cancel(decoded);
-      return notAllowed('GET, DELETE');
+      return () => this.#get(decoded);
     }
     if (pathname.startsWith('/jobs/')) {
       return async () => problemResponse('not_found', `No route matches ${pathname}.`);
@@ -183,6 +188,21 @@ function notAllowed(allow: string): Handler {
       {},
       { allow },
     );
+}
+
+/** Rejects a path id that is not a job id, so that it never reaches GraphQL or a store. */
+function invalidJobId(id: string): Response {
+  const characters = Array.from(id);
+  let shown = JSON.stringify(id);
+  if (characters.length > MAX_SHOWN_ID_LENGTH) {
+    const start = characters.slice(0, MAX_SHOWN_ID_LENGTH).join('');
+    shown = `${JSON.stringify(start)}… (${characters.length} characters)`;
+  }
+  return problemResponse(
+    'invalid_input',
+    `Invalid job id ${shown}: expected the jobId that POST /jobs returned, a lowercase UUID.`,
+    { field: 'id' },
+  );
 }
 
 function safeDecode(segment: string): string {
