@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'method_not_allowed'
   | 'not_found'
+  | 'rate_limited'
   | 'already_finished'
   | 'store_unavailable'
   | 'internal'
@@ -46,6 +47,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   ),
   method_not_allowed: row(405, 'method-not-allowed', 'Method not allowed', 'METHOD_NOT_ALLOWED'),
   not_found: row(404, 'not-found', 'Job not found', 'NOT_FOUND'),
+  rate_limited: row(429, 'rate-limited', 'Too many requests', 'RATE_LIMITED'),
   already_finished: row(409, 'already-finished', 'Job already finished', 'ALREADY_FINISHED'),
   store_unavailable: row(503, 'store-unavailable', 'Job store unavailable', 'STORE_UNAVAILABLE'),
   internal: row(500, 'internal', 'Internal server error', 'INTERNAL_SERVER_ERROR'),

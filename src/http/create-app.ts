@@ -5,6 +5,7 @@ import { createErrorMasker } from '../graphql/mask-error.js';
 import { schema } from '../graphql/schema.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
+import { PollRateLimiter } from '../rest/poll-rate-limiter.js';
 import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
 import { MAX_BATCH_OPERATIONS, useBatchLimit, useGraphQLLimits } from './graphql-limits.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
    * NODE_ENV is `production`.
    */
   hideFieldSuggestions?: boolean;
+  /** Clock of the poll rate limit, in epoch milliseconds. Default: `Date.now`. */
+  now?: () => number;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -56,6 +59,7 @@ export function createApp(options: AppOptions): App {
         logger,
         publicUrl: options.publicUrl ?? null,
         executeGraphQL: (request) => app.fetch(request),
+        pollRateLimiter: new PollRateLimiter(options.now),
       }),
     ],
   });

@@ -11,6 +11,7 @@ import {
   retryAfterSeconds,
 } from './job-representation.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
+import { clientIdentity, POLL_BURST, type PollRateLimiter } from './poll-rate-limiter.js';
 import { problemResponse } from './problem.js';
 import { readJsonObject } from './read-json-body.js';
 import {
@@ -28,13 +29,15 @@ export interface RestAdapterOptions {
   publicUrl: URL | null;
   /** Runs a GraphQL request through the same yoga instance. */
   executeGraphQL: ExecuteGraphQL;
+  /** Budgets `GET /jobs/{id}` polls per client and job. */
+  pollRateLimiter: PollRateLimiter;
 }
 
 type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
 
 const JOB_PATH = /^\/jobs\/([^/]+)$/;
 
-/** Characters of a malformed job id that a problem detail repeats; the rest is cut. */
+/** Characters of a malformed job id that a problem detail repeats; longer ids are truncated. */
 const MAX_SHOWN_ID_LENGTH = 64;
 
 /**
@@ -46,11 +49,11 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
   const log = options.logger.child({ component: 'rest' });
   const routes = new RestRoutes(options);
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       const handler = routes.match(request.method, url.pathname);
       if (!handler) return;
       try {
-        endResponse(await handler(request));
+        endResponse(await handler(request, serverContext));
       } catch (error) {
         log.error(
           { err: error, method: request.method, path: url.pathname },
@@ -62,7 +65,8 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
   };
 }
 
-type Handler = (request: Request) => Promise<Response>;
+/** A route's handler; `serverContext` is yoga's, with the node request when served by node:http. */
+type Handler = (request: Request, serverContext: unknown) => Promise<Response>;
 
 class RestRoutes {
   readonly #options: RestAdapterOptions;
@@ -85,7 +89,7 @@ class RestRoutes {
       if (method !== 'GET' && method !== 'DELETE') return notAllowed('GET, DELETE');
       if (!isJobId(decoded)) return async () => invalidJobId(decoded);
       if (method === 'DELETE') return () => this.#cancel(decoded);
-      return () => this.#get(decoded);
+      return (request, serverContext) => this.#get(decoded, clientIdentity(request, serverContext));
     }
     if (pathname.startsWith('/jobs/')) {
       return async () => problemResponse('not_found', `No route matches ${pathname}.`);
@@ -114,7 +118,19 @@ class RestRoutes {
     );
   }
 
-  async #get(id: string): Promise<Response> {
+  async #get(id: string, client: string): Promise<Response> {
+    const limiter = this.#options.pollRateLimiter;
+    const waitSeconds = limiter.admit(client, id);
+    if (waitSeconds !== null) {
+      return problemResponse(
+        'rate_limited',
+        `Job "${id}" was polled more than ${POLL_BURST} times within one Retry-After window. ` +
+          `Poll again in ${waitSeconds} s.`,
+        {},
+        { 'retry-after': String(waitSeconds) },
+      );
+    }
+
     const { data, errors } = await callGraphQL<ResultData>(
       this.#options.executeGraphQL,
       GET_JOB_DOCUMENT,
@@ -125,7 +141,10 @@ class RestRoutes {
     const job = data?.result as GraphQLJob | null;
     if (!job)
       return problemResponse('not_found', `No job with id "${id}" exists, or it has expired.`);
-    return pollResponse(job, this.#retryAfter(job));
+    const retryAfter = this.#retryAfter(job);
+    const response = pollResponse(job, retryAfter);
+    if (response.status === 202) limiter.recordRetryAfter(client, id, retryAfter);
+    return response;
   }
 
   async #cancel(id: string): Promise<Response> {
@@ -193,14 +212,14 @@ function notAllowed(allow: string): Handler {
 /** Rejects a path id that is not a job id, so that it never reaches GraphQL or a store. */
 function invalidJobId(id: string): Response {
   const characters = Array.from(id);
-  let shown = JSON.stringify(id);
+  let quotedId = JSON.stringify(id);
   if (characters.length > MAX_SHOWN_ID_LENGTH) {
     const start = characters.slice(0, MAX_SHOWN_ID_LENGTH).join('');
-    shown = `${JSON.stringify(start)}… (${characters.length} characters)`;
+    quotedId = `${JSON.stringify(start)}… (${characters.length} characters)`;
   }
   return problemResponse(
     'invalid_input',
-    `Invalid job id ${shown}: expected the jobId that POST /jobs returned, a lowercase UUID.`,
+    `Invalid job id ${quotedId}: expected the jobId that POST /jobs returned, a lowercase UUID.`,
     { field: 'id' },
   );
 }

@@ -18,6 +18,8 @@ export interface TestAppOptions {
   /** How long finished jobs are kept, in ms. Default 24 h. */
   retentionMs?: number;
   hideFieldSuggestions?: boolean;
+  /** Clock of the poll rate limit, in epoch milliseconds. Default: `Date.now`. */
+  now?: () => number;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     logger,
     publicUrl: options.publicUrl ?? null,
     hideFieldSuggestions: options.hideFieldSuggestions,
+    now: options.now,
   });
   const runner = new JobRunner({ store, kinds, logger, concurrency: 4, idlePollIntervalMs: 50 });
   if (options.runner ?? true) await runner.start();
