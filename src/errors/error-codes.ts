@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'query_too_complex'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'not_acceptable'
   | 'method_not_allowed'
   | 'not_found'
   | 'rate_limited'
@@ -45,6 +46,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
     'Unsupported media type',
     'UNSUPPORTED_MEDIA_TYPE',
   ),
+  not_acceptable: row(406, 'not-acceptable', 'Not acceptable', 'NOT_ACCEPTABLE'),
   method_not_allowed: row(405, 'method-not-allowed', 'Method not allowed', 'METHOD_NOT_ALLOWED'),
   not_found: row(404, 'not-found', 'Job not found', 'NOT_FOUND'),
   rate_limited: row(429, 'rate-limited', 'Too many requests', 'RATE_LIMITED'),

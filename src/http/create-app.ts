@@ -9,10 +9,13 @@ import { PollRateLimiter } from '../rest/poll-rate-limiter.js';
 import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
 import { MAX_BATCH_OPERATIONS, useBatchLimit, useGraphQLLimits } from './graphql-limits.js';
+import { useGraphQLRequestErrors } from './graphql-request-errors.js';
 import { toYogaLogger } from './yoga-logger.js';
 
 /** Largest GraphQL request body accepted, in bytes; larger ones get 413. */
 export const MAX_GRAPHQL_BODY_BYTES = 64 * 1024;
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export interface AppOptions {
   store: JobStore;
@@ -40,7 +43,7 @@ export function createApp(options: AppOptions): App {
   const app: App = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     context: () => ({ store, kinds, logger }),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     renderGraphiQL,
@@ -54,6 +57,7 @@ export function createApp(options: AppOptions): App {
         hideFieldSuggestions: options.hideFieldSuggestions ?? process.env.NODE_ENV === 'production',
       }),
       useBatchLimit(),
+      useGraphQLRequestErrors(GRAPHQL_ENDPOINT),
       useRestAdapter({
         kinds,
         logger,
