@@ -204,6 +204,18 @@ describe('REST routing', () => {
     expect(Object.keys(document.paths)).toEqual(['/jobs', '/jobs/{id}']);
   });
 
+  it('documents 400 and 429 for job polls', async () => {
+    const response = await testApp.request('/openapi.json');
+    const document = (await response.json()) as {
+      paths: { '/jobs/{id}': Record<string, { responses: Record<string, unknown> }> };
+    };
+    const item = document.paths['/jobs/{id}'];
+    expect(Object.keys(item.get?.responses ?? {})).toEqual(
+      expect.arrayContaining(['400', '404', '429']),
+    );
+    expect(Object.keys(item.delete?.responses ?? {})).toContain('400');
+  });
+
   it('answers the health check', async () => {
     const response = await testApp.request('/health');
     expect(response.status).toBe(200);
