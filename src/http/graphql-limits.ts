@@ -2,6 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ERROR_TABLE } from '../errors/error-codes.js';
+import { MAX_PAGE_SIZE } from '../graphql/types/job-queries.js';
 
 /**
  * Deepest field nesting of an operation. Fragments are flattened, so only real fields count:
@@ -9,8 +10,12 @@ import { ERROR_TABLE } from '../errors/error-codes.js';
  */
 export const MAX_QUERY_DEPTH = 8;
 
-/** Aliased fields in one operation. Aliases of `__typename` are free. The REST documents use 1. */
-export const MAX_QUERY_ALIASES = 15;
+/**
+ * Aliased fields in one operation. Aliases of `__typename` are free. One document may look up
+ * as many jobs by alias as a `jobs` page holds, and DataLoader reads them in one store call.
+ * NOTE: the same limit lets one mutation document submit up to 100 jobs.
+ */
+export const MAX_QUERY_ALIASES = MAX_PAGE_SIZE;
 
 /**
  * Estimated cost of one operation, as graphql-armor computes it: 1 per scalar, 2 per object,
@@ -21,8 +26,11 @@ export const MAX_QUERY_ALIASES = 15;
  */
 export const MAX_QUERY_COST = 20_000;
 
-/** Lexical tokens in one document. GraphiQL's introspection query has about 190. */
-export const MAX_QUERY_TOKENS = 1000;
+/**
+ * Lexical tokens in one document: room for 100 aliased job lookups of about 45 tokens each.
+ * GraphiQL's introspection query has about 190.
+ */
+export const MAX_QUERY_TOKENS = 5000;
 
 /** Directives in one operation, such as `@include` and `@skip`. */
 export const MAX_QUERY_DIRECTIVES = 20;
