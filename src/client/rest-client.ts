@@ -72,7 +72,7 @@ export class RestClient {
           problem: body as RestJobStatus['problem'],
         };
       }
-      if (response.status === 503) {
+      if (response.status === 503 || response.status === 429) {
         await sleep(retryDelayMs(response.headers.get('retry-after')), options.signal);
         continue;
       }

@@ -5,10 +5,13 @@
 export type ErrorCode =
   | 'invalid_input'
   | 'malformed_request'
+  | 'query_too_complex'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'not_acceptable'
   | 'method_not_allowed'
   | 'not_found'
+  | 'rate_limited'
   | 'already_finished'
   | 'store_unavailable'
   | 'internal'
@@ -38,6 +41,7 @@ function row(httpStatus: number, name: string, title: string, graphqlCode: strin
 export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   invalid_input: row(400, 'invalid-input', 'Invalid input', 'BAD_USER_INPUT'),
   malformed_request: row(400, 'malformed-request', 'Malformed request', 'BAD_REQUEST'),
+  query_too_complex: row(400, 'query-too-complex', 'Query too complex', 'QUERY_TOO_COMPLEX'),
   payload_too_large: row(413, 'payload-too-large', 'Payload too large', 'PAYLOAD_TOO_LARGE'),
   unsupported_media_type: row(
     415,
@@ -45,8 +49,10 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
     'Unsupported media type',
     'UNSUPPORTED_MEDIA_TYPE',
   ),
+  not_acceptable: row(406, 'not-acceptable', 'Not acceptable', 'NOT_ACCEPTABLE'),
   method_not_allowed: row(405, 'method-not-allowed', 'Method not allowed', 'METHOD_NOT_ALLOWED'),
   not_found: row(404, 'not-found', 'Job not found', 'NOT_FOUND'),
+  rate_limited: row(429, 'rate-limited', 'Too many requests', 'RATE_LIMITED'),
   already_finished: row(409, 'already-finished', 'Job already finished', 'ALREADY_FINISHED'),
   store_unavailable: row(503, 'store-unavailable', 'Job store unavailable', 'STORE_UNAVAILABLE'),
   internal: row(500, 'internal', 'Internal server error', 'INTERNAL_SERVER_ERROR'),

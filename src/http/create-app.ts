@@ -6,15 +6,20 @@ import { schema } from '../graphql/schema.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { JobWatcher } from '../push/job-watcher.js';
+import { PollRateLimiter } from '../rest/poll-rate-limiter.js';
 import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
 import { callerScopeOf, DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../submit/idempotency.js';
 import { JobSubmitter } from '../submit/job-submitter.js';
 import { useEventStreamHeaders } from './event-stream-headers.js';
+import { MAX_BATCH_OPERATIONS, useBatchLimit, useGraphQLLimits } from './graphql-limits.js';
+import { useGraphQLRequestErrors } from './graphql-request-errors.js';
 import { toYogaLogger } from './yoga-logger.js';
 
 /** Largest GraphQL request body accepted, in bytes; larger ones get 413. */
 export const MAX_GRAPHQL_BODY_BYTES = 64 * 1024;
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export interface AppOptions {
   store: JobStore;
@@ -26,6 +31,13 @@ export interface AppOptions {
   idempotencyKeyTtlSeconds?: number;
   /** Longest long-poll wait a request may ask for, in seconds. Default DEFAULT_MAX_WAIT_SECONDS. */
   maxWaitSeconds?: number;
+  /**
+   * Removes "Did you mean …?" suggestions from GraphQL validation errors. Default: true when
+   * NODE_ENV is `production`.
+   */
+  hideFieldSuggestions?: boolean;
+  /** Clock of the poll rate limit, in epoch milliseconds. Default: `Date.now`. */
+  now?: () => number;
 }
 
 /** Default cap of `Prefer: wait` and of the `wait` argument of `job`, in seconds. */
@@ -60,7 +72,7 @@ export function createApp(options: AppOptions): App {
       signal: request.signal,
       maxWaitSeconds,
     }),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     renderGraphiQL,
@@ -68,14 +80,21 @@ export function createApp(options: AppOptions): App {
     maskedErrors: { maskError: createErrorMasker(logger) },
     logging: toYogaLogger(logger),
     maxRequestBodySize: MAX_GRAPHQL_BODY_BYTES,
+    batching: { limit: MAX_BATCH_OPERATIONS },
     plugins: [
       useEventStreamHeaders(),
+      useGraphQLLimits({
+        hideFieldSuggestions: options.hideFieldSuggestions ?? process.env.NODE_ENV === 'production',
+      }),
+      useBatchLimit(),
+      useGraphQLRequestErrors(GRAPHQL_ENDPOINT),
       useRestAdapter({
         kinds,
         logger,
         publicUrl: options.publicUrl ?? null,
         executeGraphQL: (request) => app.fetch(request),
         maxWaitSeconds,
+        pollRateLimiter: new PollRateLimiter(options.now),
       }),
     ],
   });

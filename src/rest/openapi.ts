@@ -1,4 +1,5 @@
 /** OpenAPI 3.1 description of the REST routes, served at GET /openapi.json. */
+import { POLL_BURST } from './poll-rate-limiter.js';
 
 const problem = {
   description: 'RFC 9457 problem details.',
@@ -14,8 +15,13 @@ const jobIdParameter = {
   name: 'id',
   in: 'path',
   required: true,
-  description: 'The job token returned by POST /jobs.',
+  description: 'The job token returned by POST /jobs: a lowercase UUID. Other values get 400.',
   schema: { type: 'string', format: 'uuid' },
+};
+
+const invalidJobId = {
+  ...problem,
+  description: 'The id is not a job id. `code` is invalid_input and `field` is "id".',
 };
 
 const jobStatus = {
@@ -74,9 +80,17 @@ export const OPENAPI_DOCUMENT = {
             headers: { 'Retry-After': retryAfter },
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Progress' } } },
           },
+          '400': invalidJobId,
           '404': problem,
           '409': { ...problem, description: 'The job was cancelled.' },
           '422': { ...problem, description: 'The job failed: the processor rejected the input.' },
+          '429': {
+            ...problem,
+            description:
+              `This client polled the job more than ${POLL_BURST} times within one ` +
+              'Retry-After window. Poll again after Retry-After; the job is not affected.',
+            headers: { 'Retry-After': { ...retryAfter, description: 'Seconds until polls pass.' } },
+          },
           '500': { ...problem, description: 'The job failed: internal processor error.' },
           '503': { ...problem, description: 'The store is unavailable; retry after Retry-After.' },
           '504': { ...problem, description: 'The job failed: it passed its time limit.' },
@@ -94,6 +108,7 @@ export const OPENAPI_DOCUMENT = {
             headers: { 'Retry-After': retryAfter },
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Progress' } } },
           },
+          '400': invalidJobId,
           '404': problem,
           '409': { ...problem, description: 'The job already Completed or Failed.' },
           '503': problem,

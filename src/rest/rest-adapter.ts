@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { isJobId } from '../job/job-id.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { idempotencyKeyProblem, parseIdempotencyKeyHeader } from '../submit/idempotency.js';
@@ -11,6 +12,7 @@ import {
   retryAfterSeconds,
 } from './job-representation.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
+import { clientIdentity, POLL_BURST, type PollRateLimiter } from './poll-rate-limiter.js';
 import { problemResponse } from './problem.js';
 import { readJsonObject } from './read-json-body.js';
 import {
@@ -30,11 +32,16 @@ export interface RestAdapterOptions {
   executeGraphQL: ExecuteGraphQL;
   /** Cap of `Prefer: wait`, in seconds. */
   maxWaitSeconds: number;
+  /** Budgets `GET /jobs/{id}` polls per client and job. */
+  pollRateLimiter: PollRateLimiter;
 }
 
 type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
 
 const JOB_PATH = /^\/jobs\/([^/]+)$/;
+
+/** Characters of a malformed job id that a problem detail repeats; longer ids are truncated. */
+const MAX_SHOWN_ID_LENGTH = 64;
 
 /**
  * Serves the REST routes (`/jobs`, `/jobs/{id}`, `/openapi.json`) from inside yoga. Each route
@@ -45,11 +52,11 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
   const log = options.logger.child({ component: 'rest' });
   const routes = new RestRoutes(options);
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       const handler = routes.match(request.method, url.pathname);
       if (!handler) return;
       try {
-        endResponse(await handler(request));
+        endResponse(await handler(request, serverContext));
       } catch (error) {
         log.error(
           { err: error, method: request.method, path: url.pathname },
@@ -61,7 +68,8 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
   };
 }
 
-type Handler = (request: Request) => Promise<Response>;
+/** A route's handler; `serverContext` is yoga's, with the node request when served by node:http. */
+type Handler = (request: Request, serverContext: unknown) => Promise<Response>;
 
 class RestRoutes {
   readonly #options: RestAdapterOptions;
@@ -81,9 +89,11 @@ class RestRoutes {
     const id = JOB_PATH.exec(pathname)?.[1];
     if (id !== undefined) {
       const decoded = safeDecode(id);
-      if (method === 'GET') return (request) => this.#get(decoded, request);
+      if (method !== 'GET' && method !== 'DELETE') return notAllowed('GET, DELETE');
+      if (!isJobId(decoded)) return async () => invalidJobId(decoded);
       if (method === 'DELETE') return () => this.#cancel(decoded);
-      return notAllowed('GET, DELETE');
+      return (request, serverContext) =>
+        this.#get(decoded, request, clientIdentity(request, serverContext));
     }
     if (pathname.startsWith('/jobs/')) {
       return async () => problemResponse('not_found', `No route matches ${pathname}.`);
@@ -115,10 +125,25 @@ class RestRoutes {
     );
   }
 
-  /** Answers a poll; `Prefer: wait=N` first holds it until the job changes or N seconds pass. */
-  async #get(id: string, request: Request): Promise<Response> {
+  /**
+   * Answers a poll. `Prefer: wait=N` first holds it until the job changes or N seconds pass;
+   * such a poll is paced by the server, so it does not count against the poll budget.
+   */
+  async #get(id: string, request: Request, client: string): Promise<Response> {
     const requested = preferredWaitSeconds(request.headers.get('prefer'));
     const wait = requested === null ? null : Math.min(requested, this.#options.maxWaitSeconds);
+    const limiter = this.#options.pollRateLimiter;
+    const waitSeconds = wait ? null : limiter.admit(client, id);
+    if (waitSeconds !== null) {
+      return problemResponse(
+        'rate_limited',
+        `Job "${id}" was polled more than ${POLL_BURST} times within one Retry-After window. ` +
+          `Poll again in ${waitSeconds} s.`,
+        {},
+        { 'retry-after': String(waitSeconds) },
+      );
+    }
+
     const { data, errors } = await callGraphQL<ResultData>(
       this.#options.executeGraphQL,
       GET_JOB_DOCUMENT,
@@ -130,7 +155,9 @@ class RestRoutes {
     const job = data?.result as GraphQLJob | null;
     if (!job)
       return problemResponse('not_found', `No job with id "${id}" exists, or it has expired.`);
-    const response = pollResponse(job, this.#retryAfter(job));
+    const retryAfter = this.#retryAfter(job);
+    const response = pollResponse(job, retryAfter);
+    if (response.status === 202) limiter.recordRetryAfter(client, id, retryAfter);
     response.headers.set('vary', 'Prefer');
     if (wait !== null) response.headers.set('preference-applied', `wait=${wait}`);
     return response;
@@ -232,6 +259,21 @@ function notAllowed(allow: string): Handler {
       {},
       { allow },
     );
+}
+
+/** Rejects a path id that is not a job id, so that it never reaches GraphQL or a store. */
+function invalidJobId(id: string): Response {
+  const characters = Array.from(id);
+  let quotedId = JSON.stringify(id);
+  if (characters.length > MAX_SHOWN_ID_LENGTH) {
+    const start = characters.slice(0, MAX_SHOWN_ID_LENGTH).join('');
+    quotedId = `${JSON.stringify(start)}… (${characters.length} characters)`;
+  }
+  return problemResponse(
+    'invalid_input',
+    `Invalid job id ${quotedId}: expected the jobId that POST /jobs returned, a lowercase UUID.`,
+    { field: 'id' },
+  );
 }
 
 function safeDecode(segment: string): string {

@@ -271,6 +271,20 @@ describe('long polling', () => {
     expect(plain.status).toBe(202);
   });
 
+  it('keeps long polls out of the poll budget', async () => {
+    testApp = await createTestApp({ runner: false, maxWaitSeconds: 1 });
+    const app = testApp;
+    const id = await submit(app);
+    for (let poll = 0; poll < 5; poll += 1) {
+      const response = await app.request(`/jobs/${id}`, { headers: { prefer: 'wait=1' } });
+      expect(response.status).toBe(202);
+    }
+    const statuses: number[] = [];
+    for (let poll = 0; poll < 5; poll += 1)
+      statuses.push((await app.request(`/jobs/${id}`)).status);
+    expect(statuses).toContain(429);
+  }, 15_000);
+
   it('waits through the GraphQL wait argument', async () => {
     testApp = await createTestApp({ runner: false });
     const app = testApp;

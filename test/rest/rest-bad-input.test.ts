@@ -125,6 +125,67 @@ describe('POST /jobs bad input', () => {
   });
 });
 
+describe('malformed job ids', () => {
+  const MALFORMED = [
+    'not-a-token',
+    '3F0C2A1E-5B7D-4C55-9A41-0F6E2D8B9C17',
+    '3f0c2a1e-5b7d-4c55-9a41-0f6e2d8b9c1',
+    '%E0%A4%A',
+    "1'%20OR%20'1'='1",
+    '%00',
+  ];
+
+  it.each(['GET', 'DELETE'])('rejects them on %s with 400', async (method) => {
+    for (const id of MALFORMED) {
+      const response = await testApp.request(`/jobs/${id}`, { method });
+      const problem = (await response.json()) as Record<string, unknown>;
+      expect(response.status, id).toBe(400);
+      expect(response.headers.get('content-type'), id).toBe('application/problem+json');
+      expect(problem.code, id).toBe('invalid_input');
+      expect(problem.field, id).toBe('id');
+    }
+  });
+
+  it('names the id in the detail', async () => {
+    const response = await testApp.request('/jobs/not-a-token');
+    const problem = (await response.json()) as Record<string, unknown>;
+    expect(problem.detail).toBe(
+      'Invalid job id "not-a-token": expected the jobId that POST /jobs returned, a lowercase UUID.',
+    );
+  });
+
+  it('truncates a huge id in the detail', async () => {
+    const response = await testApp.request(`/jobs/${'é'.repeat(10_000)}`);
+    const problem = (await response.json()) as Record<string, unknown>;
+    const detail = String(problem.detail);
+    expect(response.status).toBe(400);
+    expect(detail).toContain(`"${'é'.repeat(64)}"… (10000 characters)`);
+    expect(detail.length).toBeLessThan(200);
+  });
+
+  it('answers without reading the store', async () => {
+    await testApp.sqlite.close();
+    for (const method of ['GET', 'DELETE']) {
+      const response = await testApp.request('/jobs/not-a-token', { method });
+      expect(response.status, method).toBe(400);
+    }
+  });
+
+  it('keeps 404 for an unknown well-formed id', async () => {
+    const response = await testApp.request('/jobs/3f0c2a1e-5b7d-4c55-9a41-0f6e2d8b9c17');
+    const problem = (await response.json()) as Record<string, unknown>;
+    expect(response.status).toBe(404);
+    expect(problem.code).toBe('not_found');
+  });
+
+  it('keeps 404 for extra path segments', async () => {
+    for (const path of ['/jobs/not-a-token/extra', '/jobs/a/b/c', '/jobs//']) {
+      const response = await testApp.request(path);
+      expect(response.status, path).toBe(404);
+    }
+  });
+});
+
 describe('REST routing', () => {
   it('answers 405 with Allow for a wrong method', async () => {
     const collection = await testApp.request('/jobs', { method: 'PUT' });
@@ -141,6 +202,18 @@ describe('REST routing', () => {
     expect(response.status).toBe(200);
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(['/jobs', '/jobs/{id}']);
+  });
+
+  it('documents 400 and 429 for job polls', async () => {
+    const response = await testApp.request('/openapi.json');
+    const document = (await response.json()) as {
+      paths: { '/jobs/{id}': Record<string, { responses: Record<string, unknown> }> };
+    };
+    const item = document.paths['/jobs/{id}'];
+    expect(Object.keys(item.get?.responses ?? {})).toEqual(
+      expect.arrayContaining(['400', '404', '429']),
+    );
+    expect(Object.keys(item.delete?.responses ?? {})).toContain('400');
   });
 
   it('answers the health check', async () => {

@@ -185,11 +185,14 @@ describe('GET /jobs/{id}', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('returns 404 for a malformed id', async () => {
+  it('returns 400 for a malformed id', async () => {
     testApp = await createTestApp({ runner: false });
     for (const id of ['not-a-token', '%E0%A4%A', "1'%20OR%20'1'='1", 'x'.repeat(500)]) {
       const response = await testApp.request(`/jobs/${id}`);
-      expect(response.status, id).toBe(404);
+      const problem = await problemOf(response);
+      expect(response.status, id).toBe(400);
+      expect(problem.code, id).toBe('invalid_input');
+      expect(problem.field, id).toBe('id');
     }
   });
 

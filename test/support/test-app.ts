@@ -21,6 +21,9 @@ export interface TestAppOptions {
   publicUrl?: URL;
   /** How long finished jobs are kept, in ms. Default 24 h. */
   retentionMs?: number;
+  hideFieldSuggestions?: boolean;
+  /** Clock of the poll rate limit, in epoch milliseconds. Default: `Date.now`. */
+  now?: () => number;
 }
 
 /**
@@ -49,6 +52,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     logger,
     publicUrl: options.publicUrl ?? null,
     ...(options.maxWaitSeconds !== undefined ? { maxWaitSeconds: options.maxWaitSeconds } : {}),
+    hideFieldSuggestions: options.hideFieldSuggestions,
+    now: options.now,
   });
   const runner = new JobRunner({
     store,
