@@ -175,8 +175,9 @@ function typedError(result: GraphQLErrorResult): JobtokenRequestError {
 }
 
 /**
- * Maps a top-level GraphQL error. Errors without a known `extensions.code` are variable
- * coercion errors when the status is 400, as the REST adapter reads them too.
+ * Maps a top-level GraphQL error. A 400 without a known `extensions.code` is a variable that
+ * failed coercion (`invalid_input`, as the REST adapter reads it) or a document the server
+ * rejected (`malformed_request`).
  */
 function responseError(
   error: GraphQLResponseError,
@@ -186,7 +187,9 @@ function responseError(
 ): JobtokenRequestError {
   const known = errorCodeFromGraphqlCode(error.extensions?.code);
   let code: RequestErrorCode = known ?? 'internal';
-  if (!known && response.status === 400) code = 'invalid_input';
+  if (!known && response.status === 400) {
+    code = /^Variable "\$/.test(error.message) ? 'invalid_input' : 'malformed_request';
+  }
   const field = error.extensions?.field;
   return new JobtokenRequestError(String(error.message), {
     code,

@@ -15,9 +15,7 @@ fragment ClientJob on Operation {
   }
 }`;
 
-const ERROR_FIELDS = `
-    ... on Error { message code field }
-    ... on IdempotencyKeyMismatchError { jobId }`;
+const ERROR_FIELDS = '... on Error { message code field }';
 
 export const SUBMIT_DOCUMENT = `
 mutation ClientSubmitForecastJob($input: SubmitForecastJobInput!, $idempotencyKey: String) {
@@ -25,6 +23,7 @@ mutation ClientSubmitForecastJob($input: SubmitForecastJobInput!, $idempotencyKe
     __typename
     ...ClientJob
     ${ERROR_FIELDS}
+    ... on IdempotencyKeyMismatchError { jobId }
   }
 }
 ${CLIENT_JOB_FRAGMENT}`;
