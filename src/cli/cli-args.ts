@@ -45,7 +45,7 @@ const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** Parses the arguments after `jobtoken`; throws UsageError for anything it cannot run. */
 export function parseCliArgs(args: string[], env: NodeJS.ProcessEnv): CliInvocation {
   const { values, positionals } = parseOrThrow(args);
-  const url = parseUrl(values.url ?? env.JOBTOKEN_URL ?? DEFAULT_SERVER_URL);
+  const url = parseUrl(values.url ?? (env.JOBTOKEN_URL || DEFAULT_SERVER_URL));
   const graphql = values.graphql === true;
   if (values.help) return { command: { name: 'help' }, url, graphql };
 
