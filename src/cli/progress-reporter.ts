@@ -4,7 +4,7 @@ import type { JobtokenRequestError } from '../client/request-error.js';
 /** Width of the progress bar, in characters. */
 const BAR_WIDTH = 30;
 
-/** Where progress goes: a terminal gets one bar redrawn in place, anything else plain lines. */
+/** An output stream for progress: a terminal gets one bar redrawn in place, others plain lines. */
 export interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;

@@ -113,7 +113,7 @@ class GraphQLTransport implements JobTransport {
     const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
     if (!response.ok || !data || !('result' in data)) {
       throw new JobtokenRequestError(
-        `${this.#endpoint.href} answered HTTP ${response.status} without a GraphQL result`,
+        `${this.#endpoint.href} returned HTTP ${response.status} without a GraphQL result`,
         { code: 'invalid_response', status: response.status, retryAfterMs, body },
       );
     }
@@ -157,8 +157,8 @@ function jobState(job: GraphQLJob): JobState {
 }
 
 /**
- * GraphQL has no Retry-After, so a job waiting for its next attempt is polled again when that
- * attempt may start; otherwise the client's poll interval applies.
+ * Computes the wait until a scheduled retry may start, because GraphQL has no Retry-After.
+ * Returns undefined otherwise, so the client's poll interval applies.
  */
 function untilNextAttemptMs(job: GraphQLJob): number | undefined {
   if (job.status !== 'PENDING' || job.nextAttemptAt === null) return undefined;

@@ -24,7 +24,7 @@ export interface JobProgress {
   message: string | null;
 }
 
-/** Why a job or one of its attempts failed. */
+/** The failure of a job or of one of its attempts. */
 export interface JobFailure {
   /** `unprocessable_input`, `timeout`, `processor_error` or `deadline_exceeded`. */
   code: string;

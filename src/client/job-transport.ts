@@ -1,6 +1,6 @@
 import type { ForecastInput, JobState, SubmittedJob } from './job-state.js';
 
-/** One read of a job, with the wait the server asked for before the next one, in ms. */
+/** One read of a job, with the wait the server requested before the next one, in ms. */
 export interface JobRead {
   state: JobState;
   retryAfterMs: number | undefined;

@@ -57,7 +57,7 @@ export interface JobtokenClient {
   cancel(jobIdOrLocation: string, options?: RequestOptions): Promise<JobState>;
   /**
    * Polls a job until it is completed, failed or cancelled, waiting as long as each response's
-   * Retry-After asks within the poll delay bounds. Only the id is needed, so any client can
+   * Retry-After requests within the poll delay bounds. Only the id is needed, so any client can
    * resume a poll that another one started.
    */
   pollUntilDone(jobIdOrLocation: string, options?: PollOptions): Promise<JobResult>;

@@ -28,7 +28,7 @@ export class JobtokenRequestError extends Error {
   readonly status: number | undefined;
   /** Input field the error is about, as a dotted path, when there is one. */
   readonly field: string | null;
-  /** Wait the server asked for before a retry (from `Retry-After`), in ms. */
+  /** Wait the server requested before a retry (from `Retry-After`), in ms. */
   readonly retryAfterMs: number | undefined;
   readonly body: unknown;
 

@@ -170,7 +170,7 @@ function requestError(response: Response, body: unknown): JobtokenRequestError {
   const code: RequestErrorCode = isErrorCode(problem.code) ? problem.code : 'invalid_response';
   const detail = typeof problem.detail === 'string' ? problem.detail : undefined;
   const message =
-    detail ?? `${response.url} answered HTTP ${response.status} ${response.statusText}`.trim();
+    detail ?? `${response.url} returned HTTP ${response.status} ${response.statusText}`.trim();
   return new JobtokenRequestError(message, {
     code,
     status: response.status,
@@ -182,7 +182,7 @@ function requestError(response: Response, body: unknown): JobtokenRequestError {
 
 function invalidResponse(response: Response): JobtokenRequestError {
   return new JobtokenRequestError(
-    `${response.url} answered HTTP ${response.status} with a body that is not a jobtoken job`,
+    `${response.url} returned HTTP ${response.status} with a body that is not a jobtoken job`,
     { code: 'invalid_response', status: response.status },
   );
 }

@@ -1,11 +1,11 @@
-/** Shortest wait between two polls, in ms, whatever the server or the options ask for. */
+/** Default minimum wait between two polls, in ms, whatever Retry-After requests. */
 export const MIN_POLL_DELAY_MS = 1_000;
-/** Longest wait between two polls, in ms, so a far-off Retry-After cannot stall a poll. */
+/** Default maximum wait between two polls, in ms, so a far-off Retry-After cannot stall a poll. */
 export const MAX_POLL_DELAY_MS = 60_000;
 /** Wait between two polls when the server sends no Retry-After, in ms. */
 export const DEFAULT_POLL_DELAY_MS = 1_000;
 
-/** Bounds of the wait between two polls, in ms. */
+/** Bounds of the wait between two polls, in ms; the client option `pollDelayBounds`. */
 export interface PollDelayBounds {
   minMs: number;
   maxMs: number;
@@ -23,7 +23,7 @@ const RFC850_DATE = /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} G
 const ASCTIME_DATE = /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
 
 /**
- * Parses a Retry-After value (RFC 9110, section 10.2.3) into the wait it asks for, in ms.
+ * Parses a Retry-After value (RFC 9110, section 10.2.3) into the requested wait, in ms.
  * Delay-seconds give that many seconds; an HTTP date gives the time from `nowMs` until then, or
  * 0 for a date in the past. Returns undefined for a missing or invalid value.
  */
