@@ -43,8 +43,8 @@ afterEach(async () => {
 });
 
 /**
- * Every interface and union with its object types, as Apollo's docs advise generating from the
- * schema, so the cache can match `... on ForecastJob` and `... on Error`.
+ * Lists every interface and union of the schema with its object types, so the Apollo cache can
+ * match `... on ForecastJob` and `... on Error`.
  */
 function possibleTypesOfSchema(): Record<string, string[]> {
   const possibleTypes: Record<string, string[]> = {};

@@ -2,8 +2,8 @@ import { listen } from '../../src/http/http-server.js';
 import { createTestApp, type TestAppOptions } from './test-app.js';
 
 /**
- * The real application with its runner on a fresh SQLite file, served over real HTTP on
- * 127.0.0.1 and a free port. Call `close` after each test.
+ * Starts the real application with its runner on a fresh SQLite file and serves it over real
+ * HTTP on 127.0.0.1 and a free port. Call `close` after each test.
  */
 export async function startTestServer(options: TestAppOptions = {}) {
   const testApp = await createTestApp(options);
