@@ -1,4 +1,5 @@
-import { RestClient } from '../src/client/rest-client.js';
+import { createProgressReporter } from '../src/cli/progress-reporter.js';
+import { createRestClient } from '../src/client/rest-client.js';
 import { loadConfig } from '../src/config/config.js';
 import { startJobtoken } from '../src/jobtoken.js';
 import { createLogger } from '../src/log/logger.js';
@@ -23,20 +24,17 @@ async function main(): Promise<void> {
     console.log(`No server at ${serverUrl}; started one at ${baseUrl} with an in-memory store.`);
   }
 
-  const client = new RestClient(baseUrl);
-  const { jobId, location } = await client.submitForecast({ city: 'Seattle' });
+  const client = createRestClient(baseUrl);
+  const { jobId, location } = await client.submit({ city: 'Seattle' });
   console.log(`Submitted job ${jobId}; polling ${location}`);
-  const final = await client.pollUntilDone(location, {
-    onProgress: (status) => {
-      const percent = status.progress?.percent ?? 0;
-      const bar = '#'.repeat(Math.round(percent / 5)).padEnd(20, '.');
-      console.log(
-        `[${bar}] ${String(percent).padStart(3)}% ${status.status} ${status.progress?.message ?? ''}`,
-      );
-    },
+  const reporter = createProgressReporter(process.stdout);
+  const result = await client.pollUntilDone(location ?? jobId, {
+    onProgress: (job) => reporter.update(job),
+    onRetry: (error, delayMs) => reporter.retry(error, delayMs),
   });
-  console.log(`Job ${final.status}:`);
-  console.log(JSON.stringify(final.data ?? final.problem, null, 2));
+  reporter.finish();
+  console.log(`Job ${result.status}:`);
+  console.log(JSON.stringify(result, null, 2));
   await stopEmbedded?.();
 }
 
