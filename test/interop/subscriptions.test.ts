@@ -47,7 +47,7 @@ async function submit(server: TestServer): Promise<string> {
   return ((await response.json()) as { jobId: string }).jobId;
 }
 
-/** An Apollo link that sends operations over graphql-sse, which yoga's SSE transport speaks. */
+/** Creates an Apollo link that sends operations over graphql-sse, the protocol of yoga's SSE transport. */
 function sseLink(url: string): ApolloLink {
   const sse = createSseClient({ url: `${url}/graphql` });
   return new ApolloLink(
