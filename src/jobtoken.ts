@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Config } from './config/config.js';
+import { type Config, ConfigError } from './config/config.js';
 import { type App, createApp } from './http/create-app.js';
 import { closeServer, listen } from './http/http-server.js';
 import { createForecastKind } from './kinds/forecast/forecast-kind.js';
@@ -35,11 +35,8 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
       deadlineMs: config.forecastDeadlineMs,
     }),
   ]);
-  const sweeper = new RetentionSweeper({ store, logger });
-  const runner =
-    config.role === 'api' ? undefined : await startRunner(config, store, kinds, logger);
-  sweeper.start();
-
+  // Listen before the runner starts: a second process that cannot get the port must fail before
+  // start-up recovery takes jobs from the process that owns the SQLite file.
   let app: App | undefined;
   let server: Server | undefined;
   let url = '';
@@ -52,10 +49,20 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
       idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
       maxWaitSeconds: config.maxWaitSeconds,
     });
-    const listening = await listen(app, config.port, config.host);
+    let listening: Awaited<ReturnType<typeof listen>>;
+    try {
+      listening = await listen(app, config.port, config.host);
+    } catch (error) {
+      await store.close();
+      throw listenError(error, config);
+    }
     server = listening.server;
     url = `http://${displayHost(listening.address.address, listening.address.family)}:${listening.address.port}`;
   }
+  const sweeper = new RetentionSweeper({ store, logger });
+  const runner =
+    config.role === 'api' ? undefined : await startRunner(config, store, kinds, logger);
+  sweeper.start();
   logger.info({ url, role: config.role, store: config.store.kind }, 'jobtoken started');
 
   return {
@@ -64,9 +71,20 @@ export async function startJobtoken(config: Config, logger: Logger): Promise<Job
     server,
     url,
     runner,
+    /**
+     * Stops accepting connections and claiming jobs at once, gives running jobs and open
+     * requests (long polls, event streams, slow clients) the grace period, then closes every
+     * connection still open.
+     */
     async stop() {
-      if (server) await closeServer(server);
+      const deadline = Date.now() + config.shutdownGraceMs;
+      const serverClosed = server ? closeServer(server) : Promise.resolve();
       await runner?.stop(config.shutdownGraceMs);
+      if (server) {
+        await waitAtMost(serverClosed, deadline - Date.now());
+        server.closeAllConnections();
+        await serverClosed;
+      }
       sweeper.stop();
       await store.close();
       logger.info('jobtoken stopped');
@@ -91,6 +109,39 @@ async function startRunner(
   // can run again at once; PostgreSQL waits for the leases of other processes to expire.
   await runner.start({ recoverAbandoned: config.store.kind !== 'postgres' });
   return runner;
+}
+
+/** Turns a failure to listen into a message that names the setting to change. */
+function listenError(error: unknown, config: Config): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new ConfigError(
+      `Cannot listen on ${where}: the port is in use. Set PORT (--port) to a free port, ` +
+        'or stop the process that uses it.',
+    );
+  }
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+    return new ConfigError(
+      `Cannot listen on ${where}: "${config.host}" is not an address of this machine. ` +
+        'Set HOST (--host) to an interface address such as 0.0.0.0, 127.0.0.1 or ::.',
+    );
+  }
+  if (code === 'EACCES') {
+    return new ConfigError(
+      `Cannot listen on ${where}: permission denied. Set PORT (--port) to 1024 or above.`,
+    );
+  }
+  return error as Error;
+}
+
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, ms));
+  });
+  await Promise.race([promise, timeout]);
+  clearTimeout(timer);
 }
 
 /** A wildcard address is reachable as localhost, which is what a user can paste. */

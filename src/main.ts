@@ -33,6 +33,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`jobtoken: ${error.message}`);
+    process.exit(2);
+  }
   console.error('jobtoken: start-up failed:', error);
   process.exit(1);
 });

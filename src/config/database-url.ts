@@ -44,6 +44,9 @@ function parsePostgresUrl(value: string): StoreLocation {
   if (!/^[A-Za-z_][\w$]{0,62}$/.test(schema)) {
     throw new Error(`"${schema}" is not a valid schema name (letters, digits, underscores).`);
   }
+  if (/^pg_/i.test(schema) || schema.toLowerCase() === 'information_schema') {
+    throw new Error(`"${schema}" is a PostgreSQL system schema name; choose another schema.`);
+  }
   // The pg driver does not know `schema`; it is jobtoken's own parameter.
   url.searchParams.delete('schema');
   return { kind: 'postgres', connectionString: url.href, schema };

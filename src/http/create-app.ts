@@ -11,9 +11,9 @@ import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
 import { callerScopeOf, DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../submit/idempotency.js';
 import { JobSubmitter } from '../submit/job-submitter.js';
-import { useEventStreamHeaders } from './event-stream-headers.js';
 import { MAX_BATCH_OPERATIONS, useBatchLimit, useGraphQLLimits } from './graphql-limits.js';
 import { useGraphQLRequestErrors } from './graphql-request-errors.js';
+import { useResponseHeaders } from './response-headers.js';
 import { toYogaLogger } from './yoga-logger.js';
 
 /** Largest GraphQL request body accepted, in bytes; larger ones get 413. */
@@ -82,7 +82,7 @@ export function createApp(options: AppOptions): App {
     maxRequestBodySize: MAX_GRAPHQL_BODY_BYTES,
     batching: { limit: MAX_BATCH_OPERATIONS },
     plugins: [
-      useEventStreamHeaders(),
+      useResponseHeaders(),
       useGraphQLLimits({
         hideFieldSuggestions: options.hideFieldSuggestions ?? process.env.NODE_ENV === 'production',
       }),

@@ -1,6 +1,30 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { problemResponse } from '../rest/problem.js';
 import type { App } from './create-app.js';
+
+/**
+ * Returns a node request listener for the app. A `Host` header that is not a valid host is
+ * answered 400 here, because the fetch adapter builds the request URL from it and would fail.
+ */
+export function requestListener(app: App) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const host = request.headers.host;
+    if (host !== undefined && !URL.canParse(`http://${host}/`)) {
+      void sendProblem(
+        response,
+        problemResponse('malformed_request', 'The Host header is invalid.'),
+      );
+      return;
+    }
+    void app(request, response);
+  };
+}
+
+async function sendProblem(response: ServerResponse, problem: Response): Promise<void> {
+  response.writeHead(problem.status, problem.statusText, Object.fromEntries(problem.headers));
+  response.end(await problem.text());
+}
 
 /** Serves the app on a port; resolves once listening, with the address actually bound. */
 export async function listen(
@@ -8,7 +32,7 @@ export async function listen(
   port: number,
   host: string,
 ): Promise<{ server: Server; address: AddressInfo }> {
-  const server = createServer(app);
+  const server = createServer(requestListener(app));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -2,6 +2,8 @@ import { problemResponse } from './problem.js';
 
 /** Largest REST request body accepted, in bytes; larger ones get 413. */
 export const MAX_REST_BODY_BYTES = 16 * 1024;
+/** Deepest nesting of arrays and objects accepted in a REST body; deeper ones get 400. */
+export const MAX_JSON_DEPTH = 32;
 
 export type JsonBodyResult =
   | { ok: true; value: Record<string, unknown> }
@@ -32,6 +34,12 @@ export async function readJsonObject(request: Request): Promise<JsonBodyResult> 
   } catch {
     return fail('malformed_request', 'The request body is not valid UTF-8.');
   }
+  if (nestingDepth(text) > MAX_JSON_DEPTH) {
+    return fail(
+      'malformed_request',
+      `The request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels.`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -48,6 +56,31 @@ export async function readJsonObject(request: Request): Promise<JsonBodyResult> 
     );
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/**
+ * Returns the deepest nesting of brackets outside strings, so that absurdly deep documents are
+ * rejected before anything recurses over them.
+ */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (inString) {
+      if (character === '\\') index += 1;
+      else if (character === '"') inString = false;
+    } else if (character === '"') {
+      inString = true;
+    } else if (character === '[' || character === '{') {
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+    } else if (character === ']' || character === '}') {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 /** Reads the body, or returns null as soon as it passes the limit. */

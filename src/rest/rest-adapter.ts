@@ -39,6 +39,8 @@ export interface RestAdapterOptions {
 type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
 
 const JOB_PATH = /^\/jobs\/([^/]+)$/;
+/** Path of the GraphQL endpoint and GraphiQL, which yoga serves. */
+const GRAPHQL_PATH = '/graphql';
 
 /** Characters of a malformed job id that a problem detail repeats; longer ids are truncated. */
 const MAX_SHOWN_ID_LENGTH = 64;
@@ -58,10 +60,15 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
       try {
         endResponse(await handler(request, serverContext));
       } catch (error) {
-        log.error(
-          { err: error, method: request.method, path: url.pathname },
-          'REST request failed',
-        );
+        if (request.signal.aborted) {
+          // The client went away, as clients of long polls may; nothing is left to answer.
+          log.debug({ method: request.method, path: url.pathname }, 'client closed the request');
+        } else {
+          log.error(
+            { err: error, method: request.method, path: url.pathname },
+            'REST request failed',
+          );
+        }
         endResponse(problemResponse('internal', 'Unexpected error.'));
       }
     },
@@ -95,10 +102,10 @@ class RestRoutes {
       return (request, serverContext) =>
         this.#get(decoded, request, clientIdentity(request, serverContext));
     }
-    if (pathname.startsWith('/jobs/')) {
-      return async () => problemResponse('not_found', `No route matches ${pathname}.`);
-    }
-    return undefined;
+    // yoga answers /health itself, before this plugin runs, and serves GraphQL and GraphiQL.
+    if (pathname === GRAPHQL_PATH) return undefined;
+    return async () =>
+      problemResponse('not_found', `No route matches ${truncate(pathname, MAX_SHOWN_ID_LENGTH)}.`);
   }
 
   async #submit(request: Request): Promise<Response> {
@@ -261,14 +268,17 @@ function notAllowed(allow: string): Handler {
     );
 }
 
+/** Quotes a client's value for a message, cut to `maxLength` characters with its full length. */
+function truncate(value: string, maxLength: number): string {
+  const characters = Array.from(value);
+  if (characters.length <= maxLength) return JSON.stringify(value);
+  const start = characters.slice(0, maxLength).join('');
+  return `${JSON.stringify(start)}… (${characters.length} characters)`;
+}
+
 /** Rejects a path id that is not a job id, so that it never reaches GraphQL or a store. */
 function invalidJobId(id: string): Response {
-  const characters = Array.from(id);
-  let quotedId = JSON.stringify(id);
-  if (characters.length > MAX_SHOWN_ID_LENGTH) {
-    const start = characters.slice(0, MAX_SHOWN_ID_LENGTH).join('');
-    quotedId = `${JSON.stringify(start)}… (${characters.length} characters)`;
-  }
+  const quotedId = truncate(id, MAX_SHOWN_ID_LENGTH);
   return problemResponse(
     'invalid_input',
     `Invalid job id ${quotedId}: expected the jobId that POST /jobs returned, a lowercase UUID.`,

@@ -58,6 +58,24 @@ describe('POST /jobs bad input', () => {
     await expectNoJobs();
   });
 
+  it('rejects deeply nested JSON with 400', async () => {
+    const deep = `{"city": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const { response, problem } = await post(deep);
+    expect(response.status).toBe(400);
+    expect(problem.code).toBe('malformed_request');
+    expect(problem.detail).toMatch(/deeper than 32 levels/);
+    await expectNoJobs();
+  });
+
+  it('ignores brackets inside strings when counting depth', async () => {
+    const { response, problem } = await post(
+      JSON.stringify({ city: 'Seattle', date: `${'['.repeat(40)}"\\` }),
+    );
+    expect(response.status).toBe(400);
+    expect(problem.code).toBe('invalid_input');
+    expect(problem.field).toBe('date');
+  });
+
   it('rejects invalid UTF-8 with 400', async () => {
     const bytes = new Uint8Array([0x7b, 0x22, 0x63, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
     const { response, problem } = await post(bytes);
@@ -219,6 +237,15 @@ describe('REST routing', () => {
   it('answers the health check', async () => {
     const response = await testApp.request('/health');
     expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const response = await testApp.request('/nope');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect((await response.json()).detail).toBe('No route matches "/nope".');
   });
 
   it('serves GraphiQL without a CDN', async () => {
