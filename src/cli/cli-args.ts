@@ -99,6 +99,9 @@ function submitCommand(
   if (values.date !== undefined && !DATE_PATTERN.test(values.date)) {
     throw new UsageError(`Invalid --date "${values.date}": expected YYYY-MM-DD.`);
   }
+  if (values['idempotency-key'] === '') {
+    throw new UsageError('Invalid --idempotency-key "": it must not be empty.');
+  }
   return {
     name: 'submit',
     city,

@@ -186,7 +186,8 @@ function parseRole(value: string, databaseUrl: string): ProcessRole {
   if (!role) throw new Error(`"${value}" is not a role.`);
   if (role !== 'both' && parseDatabaseUrl(databaseUrl).kind !== 'postgres') {
     throw new Error(
-      `"${role}" needs a PostgreSQL DATABASE_URL, because SQLite serves one process.`,
+      `"${role}" needs a PostgreSQL DATABASE_URL, because the SQLite and memory stores serve ` +
+        'one process.',
     );
   }
   return role;
@@ -240,6 +241,9 @@ function parsePublicUrl(value: string): URL | null {
   const url = URL.canParse(value) ? new URL(value) : null;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new Error(`"${value}" is not an absolute http or https URL.`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new Error(`"${value}" has a query or fragment; give the base URL only.`);
   }
   return url;
 }

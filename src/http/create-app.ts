@@ -73,6 +73,8 @@ export function createApp(options: AppOptions): App {
       maxWaitSeconds,
     }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
+    // Browsers on any origin may call the API, but never with cookies: it uses none.
+    cors: { origin: '*', credentials: false },
     healthCheckEndpoint: '/health',
     landingPage: false,
     renderGraphiQL,

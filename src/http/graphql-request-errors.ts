@@ -12,8 +12,9 @@ const GRAPHQL_CONTENT_TYPES = [
 ];
 
 /**
- * Reports two kinds of bad GraphQL requests that yoga 5 mishandles as client errors with a code
+ * Reports three kinds of bad GraphQL requests that yoga 5 mishandles as client errors with a code
  * from the error table:
+ * - A body over the size limit, which yoga reports with its own `REQUEST_ENTITY_TOO_LARGE`.
  * - `variables` or `extensions` that are not JSON, in a GET query string or a form body. Yoga
  *   parses them with JSON.parse and lets the SyntaxError reach the client as an unexpected
  *   internal error.
@@ -21,6 +22,11 @@ const GRAPHQL_CONTENT_TYPES = [
  *   They get a JSON body with `errors[]` and a message naming the header, as every other
  *   GraphQL error has.
  */
+/** Whether an error is yoga's own for a body over `maxRequestBodySize`, with its own code. */
+function isYogaBodyTooLarge(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError && error.extensions.code === 'REQUEST_ENTITY_TOO_LARGE';
+}
+
 export function useGraphQLRequestErrors(graphqlEndpoint: string): Plugin {
   return {
     onRequestParse({ requestParser, setRequestParser }) {
@@ -29,6 +35,12 @@ export function useGraphQLRequestErrors(graphqlEndpoint: string): Plugin {
         try {
           return await requestParser(request);
         } catch (error) {
+          if (isYogaBodyTooLarge(error)) {
+            const spec = ERROR_TABLE.payload_too_large;
+            throw new GraphQLError(error.message, {
+              extensions: { code: spec.graphqlCode, http: { status: spec.httpStatus } },
+            });
+          }
           if (!(error instanceof SyntaxError)) throw error;
           const spec = ERROR_TABLE.malformed_request;
           throw new GraphQLError(

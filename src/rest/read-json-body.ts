@@ -9,19 +9,14 @@ export type JsonBodyResult =
   | { ok: true; value: Record<string, unknown> }
   | { ok: false; response: Response };
 
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
-
 /**
- * Reads a request body that must be a JSON object: checks the media type (415), the size while
- * streaming (413), UTF-8 and JSON syntax (400). Nothing is parsed before the checks pass.
+ * Reads a request body that must be a JSON object: checks the media type and encoding (415),
+ * the size while streaming (413), UTF-8 and JSON syntax (400). Nothing is parsed before the
+ * checks pass.
  */
 export async function readJsonObject(request: Request): Promise<JsonBodyResult> {
-  const contentType = request.headers.get('content-type') ?? '';
-  const mediaType = contentType.split(';')[0]?.trim() ?? '';
-  if (!JSON_MEDIA_TYPE.test(mediaType)) {
-    const shown = contentType === '' ? 'no Content-Type' : `Content-Type "${contentType}"`;
-    return fail('unsupported_media_type', `Expected Content-Type application/json, got ${shown}.`);
-  }
+  const unsupported = unsupportedContent(request.headers);
+  if (unsupported) return fail('unsupported_media_type', unsupported);
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_REST_BODY_BYTES) return tooLarge();
 
@@ -81,6 +76,31 @@ function nestingDepth(text: string): number {
     }
   }
   return deepest;
+}
+
+/**
+ * Returns why the body's declared type or encoding is not accepted, or null. Only
+ * `application/json` in UTF-8 without a content coding is read, as RFC 8259 requires UTF-8.
+ */
+function unsupportedContent(headers: Headers): string | null {
+  const contentType = headers.get('content-type') ?? '';
+  const [mediaType = '', ...parameters] = contentType.split(';').map((part) => part.trim());
+  if (mediaType.toLowerCase() !== 'application/json') {
+    const shown = contentType === '' ? 'no Content-Type' : `Content-Type "${contentType}"`;
+    return `Expected Content-Type application/json, got ${shown}.`;
+  }
+  for (const parameter of parameters) {
+    const [name = '', value = ''] = parameter.split('=').map((part) => part.trim());
+    const charset = value.replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (name.toLowerCase() === 'charset' && charset !== 'utf-8' && charset !== 'utf8') {
+      return `Unsupported charset "${value}": send the JSON body in UTF-8.`;
+    }
+  }
+  const encoding = headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') {
+    return `Unsupported Content-Encoding "${encoding}": send the body uncompressed.`;
+  }
+  return null;
 }
 
 /** Reads the body, or returns null as soon as it passes the limit. */

@@ -131,6 +131,7 @@ describe('jobtoken CLI', () => {
     [['status', 'x', '--wait'], 'apply to submit only'],
     [['status', 'x', '--colour'], "Unknown option '--colour'"],
     [['status', 'x', '--url', 'not a url'], 'Invalid server URL'],
+    [['submit', 'Oslo', '--idempotency-key', ''], 'Invalid --idempotency-key'],
   ])('usage error %j exits 2', async (args, message) => {
     const run = await runCli(args);
 

@@ -61,6 +61,9 @@ describe('loadConfig', () => {
     [{ IDEMPOTENCY_KEY_TTL_SECONDS: '10' }, /Invalid IDEMPOTENCY_KEY_TTL_SECONDS/],
     [{ LOG_LEVEL: 'loud' }, /Invalid LOG_LEVEL .*"loud" is not a log level.*info/],
     [{ PUBLIC_URL: 'example.com' }, /Invalid PUBLIC_URL .*not an absolute http or https URL/],
+    [{ PUBLIC_URL: 'https://example.com/?x=1' }, /Invalid PUBLIC_URL .*has a query or fragment/],
+    [{ DATABASE_URL: 'postgres://localhost/db?schema=pg_catalog' }, /system schema name/],
+    [{ JOBTOKEN_ROLE: 'api', DATABASE_URL: 'memory:' }, /SQLite and memory stores serve/],
     [{ DATABASE_URL: 'mysql://localhost/jobs' }, /Invalid DATABASE_URL .*"mysql" scheme/],
   ])('rejects %o', (env, message) => {
     expect(() => loadConfig([], env)).toThrow(ConfigError);

@@ -23,6 +23,17 @@ async function errorsOf(response: Response) {
 const TYPENAME = encodeURIComponent('{ __typename }');
 
 describe('GraphQL request errors', () => {
+  it('reports an oversize body as PAYLOAD_TOO_LARGE', async () => {
+    const response = await testApp.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', variables: { x: 'a'.repeat(70_000) } }),
+    });
+    const [error] = await errorsOf(response);
+    expect(response.status).toBe(413);
+    expect(error?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('rejects variables that are not JSON in a GET', async () => {
     const response = await testApp.request(`/graphql?query=${TYPENAME}&variables=%7Bnope`);
     const [error] = await errorsOf(response);

@@ -58,6 +58,33 @@ describe('POST /jobs bad input', () => {
     await expectNoJobs();
   });
 
+  it.each([
+    ['another JSON media type', 'application/merge-patch+json', /Expected Content-Type/],
+    ['a charset other than UTF-8', 'application/json; charset=iso-8859-1', /Unsupported charset/],
+  ])('rejects %s with 415', async (_case, contentType, detail) => {
+    const { response, problem } = await post(JSON.stringify({ city: 'Seattle' }), contentType);
+    expect(response.status).toBe(415);
+    expect(problem.detail).toMatch(detail);
+    await expectNoJobs();
+  });
+
+  it('accepts an explicit UTF-8 charset', async () => {
+    const body = JSON.stringify({ city: 'Seattle' });
+    const { response } = await post(body, 'application/json; charset="UTF-8"');
+    expect(response.status).toBe(202);
+  });
+
+  it('rejects a compressed body with 415', async () => {
+    const response = await testApp.request('/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: JSON.stringify({ city: 'Seattle' }),
+    });
+    expect(response.status).toBe(415);
+    expect((await response.json()).detail).toMatch(/Unsupported Content-Encoding "gzip"/);
+    await expectNoJobs();
+  });
+
   it('rejects deeply nested JSON with 400', async () => {
     const deep = `{"city": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const { response, problem } = await post(deep);
