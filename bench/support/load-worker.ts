@@ -6,6 +6,7 @@
  * - `probe` mode runs closed-loop keep-alive clients that time each response with
  *   `process.hrtime`, because autocannon's latency histogram counts whole milliseconds.
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
 import { percentile } from './stats.js';
@@ -17,6 +18,8 @@ export interface LoadRequest {
   method: 'GET' | 'POST';
   /** Paths to request; each request takes the next one in turn. */
   paths: string[];
+  /** File with more paths, one a line, for lists too long for a command-line argument. */
+  pathsFile?: string;
   headers?: Record<string, string>;
   body?: string;
   connections: number;
@@ -116,5 +119,11 @@ async function runProbe(load: LoadRequest): Promise<LoadResult> {
 }
 
 const load = JSON.parse(process.argv[2] ?? '') as LoadRequest;
+if (load.pathsFile) {
+  const lines = readFileSync(load.pathsFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
+  load.paths = [...load.paths, ...lines];
+}
 const result = await (load.mode === 'autocannon' ? runAutocannon(load) : runProbe(load));
 process.stdout.write(`${JSON.stringify({ loadResult: result })}\n`);
