@@ -26,7 +26,7 @@ export interface RestAdapterOptions {
   logger: Logger;
   /** Base of absolute `Location` URLs; null to use the request's own origin. */
   publicUrl: URL | null;
-  /** Runs a GraphQL request through the same yoga instance. */
+  /** Runs GraphQL parameters through the same yoga instance. */
   executeGraphQL: ExecuteGraphQL;
   /** Cap of `Prefer: wait`, in seconds. */
   maxWaitSeconds: number;
@@ -82,7 +82,7 @@ class RestRoutes {
     if (id !== undefined) {
       const decoded = safeDecode(id);
       if (method === 'GET') return (request) => this.#get(decoded, request);
-      if (method === 'DELETE') return () => this.#cancel(decoded);
+      if (method === 'DELETE') return (request) => this.#cancel(decoded, request);
       return notAllowed('GET, DELETE');
     }
     if (pathname.startsWith('/jobs/')) {
@@ -136,11 +136,12 @@ class RestRoutes {
     return response;
   }
 
-  async #cancel(id: string): Promise<Response> {
+  async #cancel(id: string, request: Request): Promise<Response> {
     const { data, errors } = await callGraphQL<ResultData>(
       this.#options.executeGraphQL,
       CANCEL_JOB_DOCUMENT,
       { id },
+      request,
     );
     const failure = errorResponse(errors, data);
     if (failure) return failure;
