@@ -1,9 +1,9 @@
 /**
- * Group commit for one kind of write: the first write goes out at once, and writes that arrive
- * while a batch is in flight wait and go out together in the next one, up to `maxBatchSize`.
+ * Group commit for one kind of write: writes made in the same event-loop turn, and writes that
+ * arrive while a batch is in flight, go out together in one batch of up to `maxBatchSize`.
  * Many concurrent writes then share one statement and one commit instead of paying for one
- * each, while a lone write waits no longer than before. Every promise settles only after the
- * batch holding it has committed or failed.
+ * each, and a lone write waits one turn at most. Every promise settles only after the batch
+ * holding it has committed or failed.
  */
 interface QueuedWrite<Item, Result> {
   item: Item;
@@ -15,6 +15,7 @@ export class WriteBatcher<Item, Result> {
   readonly #write: (items: Item[]) => Promise<Result[]>;
   readonly #maxBatchSize: number;
   #queue: QueuedWrite<Item, Result>[] = [];
+  /** True while a batch is scheduled or being written. */
   #inFlight = false;
 
   /**
@@ -36,10 +37,12 @@ export class WriteBatcher<Item, Result> {
   #flush(): void {
     if (this.#inFlight || this.#queue.length === 0) return;
     this.#inFlight = true;
-    const batch = this.#queue.splice(0, this.#maxBatchSize);
-    void this.#writeBatch(batch).finally(() => {
-      this.#inFlight = false;
-      this.#flush();
+    setImmediate(() => {
+      const batch = this.#queue.splice(0, this.#maxBatchSize);
+      void this.#writeBatch(batch).finally(() => {
+        this.#inFlight = false;
+        this.#flush();
+      });
     });
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WriteBatcher } from '../../../src/store/postgres/write-batcher.js';
 
 describe('WriteBatcher', () => {
-  it('writes a lone item at once', async () => {
+  it('writes a lone item alone', async () => {
     const batches: number[][] = [];
     const batcher = new WriteBatcher<number, number>(async (items) => {
       batches.push(items);
@@ -13,7 +13,7 @@ describe('WriteBatcher', () => {
     expect(batches).toEqual([[1]]);
   });
 
-  it('groups items that arrive while a batch is in flight', async () => {
+  it('groups items of one turn and items that wait', async () => {
     const batches: number[][] = [];
     const batcher = new WriteBatcher<number, number>(async (items) => {
       batches.push(items);
@@ -24,7 +24,10 @@ describe('WriteBatcher', () => {
     const results = await Promise.all([1, 2, 3, 4, 5, 6].map((item) => batcher.add(item)));
 
     expect(results).toEqual([2, 4, 6, 8, 10, 12]);
-    expect(batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('fails only the bad item of a failed batch', async () => {
