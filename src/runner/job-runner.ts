@@ -57,6 +57,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   #claiming = false;
   #claimRetryDelayMs = CLAIM_RETRY_MIN_DELAY_MS;
   #claimAgain = false;
+  #claimScheduled = false;
   #accepting = false;
 
   constructor(options: JobRunnerOptions) {
@@ -173,8 +174,21 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
 
   #onStoreChange(change: JobChange): void {
     // Claim on the next turn, so that the submitting request finishes its own work first.
-    if (change.status === 'Pending') setImmediate(() => this.#requestClaim());
+    if (change.status === 'Pending') this.#requestClaimSoon();
     if (change.status === 'Cancelling') this.#running.get(change.id)?.abort({ kind: 'cancelled' });
+  }
+
+  /**
+   * Requests a claim on the next event-loop turn. Jobs that finish in the same turn, such as
+   * the ones of one batched completion, then free their slots for a single claim.
+   */
+  #requestClaimSoon(): void {
+    if (this.#claimScheduled) return;
+    this.#claimScheduled = true;
+    setImmediate(() => {
+      this.#claimScheduled = false;
+      this.#requestClaim();
+    });
   }
 
   /** Runs one claim now, or right after the one in flight, so claims never overlap. */
@@ -237,7 +251,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       .finally(() => {
         this.#running.delete(job.id);
         this.#settled.delete(settled);
-        this.#requestClaim();
+        this.#requestClaimSoon();
       });
     this.#settled.add(settled);
   }
