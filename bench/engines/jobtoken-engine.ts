@@ -5,12 +5,13 @@ import { createLogger } from '../../src/log/logger.js';
 import { JobRunner } from '../../src/runner/job-runner.js';
 import { CachedJobStore } from '../../src/store/cached/cached-store.js';
 import { PostgresJobStore } from '../../src/store/postgres/postgres-store.js';
-import { countdown, type Engine, submitEach } from './engine.js';
+import { countdown, type Engine, submitEach, submitInChunks } from './engine.js';
 
 /**
  * jobtoken's own runner on its PostgreSQL store, assembled as `src/jobtoken.ts` does, with a
- * job kind that returns at once. jobtoken has no bulk submit; its runner always claims as many
- * jobs as it has free slots in one statement, so the batched run differs only in its name.
+ * job kind that returns at once. jobtoken has no bulk submit call, but the store writes
+ * concurrent inserts in one statement, so the batched run starts each chunk of inserts at once.
+ * The runner always claims as many jobs as it has free slots in one statement.
  */
 export const jobtokenEngine: Engine = async (run) => {
   const logger = createLogger('warn');
@@ -36,9 +37,13 @@ export const jobtokenEngine: Engine = async (run) => {
   await runner.start();
 
   const started = performance.now();
-  await submitEach(run.jobs, run.concurrency, (index) =>
-    store.insert({ id: createJobId(), kind: 'noop', input: { index } }),
-  );
+  const submit = (index: number) =>
+    store.insert({ id: createJobId(), kind: 'noop', input: { index } });
+  if (run.batched) {
+    await submitInChunks(run.jobs, (indexes) => Promise.all(indexes.map(submit)));
+  } else {
+    await submitEach(run.jobs, run.concurrency, submit);
+  }
   const submitMs = performance.now() - started;
   await completed.done;
   const totalMs = performance.now() - started;
