@@ -5,7 +5,8 @@
  *   npm run bench                      all scenarios
  *   npm run bench -- poll engines      some scenarios
  *   npm run bench -- --smoke poll      each scenario for a second or two
- *   npm run bench -- --runs 3          repetitions per scenario (default 5, smoke 1)
+ *   npm run bench -- report            only render BENCHMARKS.md from the stored results
+ *   npm run bench -- --runs 3          repetitions per scenario (default 5, engines 3, smoke 1)
  *   npm run bench -- --out DIR         where results and BENCHMARKS.md go (default the
  *                                      repository, or a temporary folder in smoke mode)
  */
@@ -32,14 +33,19 @@ function parseCommandLine() {
       out: { type: 'string' },
     },
   });
-  const names = positionals.length > 0 ? positionals : SCENARIOS.map((scenario) => scenario.name);
+  const reportOnly = positionals.length === 1 && positionals[0] === 'report';
+  const names = reportOnly
+    ? []
+    : positionals.length > 0
+      ? positionals
+      : SCENARIOS.map((scenario) => scenario.name);
   const unknown = names.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
   if (unknown.length > 0) {
     const known = SCENARIOS.map((scenario) => scenario.name).join(', ');
     throw new Error(`Unknown scenario ${unknown.join(', ')}: expected one of ${known}.`);
   }
-  const runs = values.runs === undefined ? (values.smoke ? 1 : DEFAULT_RUNS) : Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) {
+  const runs = values.runs === undefined ? undefined : Number(values.runs);
+  if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) {
     throw new Error(`Invalid --runs ${values.runs}: expected a whole number of 1 or more.`);
   }
   const smoke = values.smoke ?? false;
@@ -67,8 +73,9 @@ async function main(): Promise<void> {
     for (const name of names) {
       const scenario = SCENARIOS.find((item) => item.name === name);
       if (!scenario) continue;
-      log(`${scenario.title}: starting${smoke ? ' (smoke)' : ''}, ${runs} run(s)`);
-      const result = await scenario.run({ smoke, runs, tempDir, log });
+      const scenarioRuns = runs ?? (smoke ? 1 : (scenario.defaultRuns ?? DEFAULT_RUNS));
+      log(`${scenario.title}: starting${smoke ? ' (smoke)' : ''}, ${scenarioRuns} run(s)`);
+      const result = await scenario.run({ smoke, runs: scenarioRuns, tempDir, log });
       writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
       for (const item of result.targets) {
         log(`${item.name}: ${item.measured} (${item.met ? 'met' : 'not met'})`);

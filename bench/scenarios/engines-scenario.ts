@@ -123,5 +123,7 @@ const ENGINE_MISS_REASONS: Partial<
 export const enginesScenario: Scenario = {
   name: 'engines',
   title: 'Engine throughput on PostgreSQL',
+  // pg-boss needs about 100 s for one unbatched run of 2000 jobs, so fewer runs keep it short.
+  defaultRuns: 3,
   run: measure,
 };

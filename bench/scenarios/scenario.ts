@@ -44,6 +44,8 @@ export interface BenchContext {
 export interface Scenario {
   name: string;
   title: string;
+  /** Runs when `--runs` is not given; DEFAULT_RUNS of the command line when unset. */
+  defaultRuns?: number;
   run(context: BenchContext): Promise<ScenarioResult>;
 }
 
