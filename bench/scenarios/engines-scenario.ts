@@ -115,10 +115,30 @@ async function measure(context: BenchContext): Promise<ScenarioResult> {
   };
 }
 
-/** Why jobtoken trails an engine, for targets that are missed. */
+/** Reasons jobtoken trails an engine, shown for targets that are missed. */
 const ENGINE_MISS_REASONS: Partial<
   Record<EngineName, Partial<Record<'unbatched' | 'batched', string>>>
-> = {};
+> = {
+  'graphile-worker': {
+    batched:
+      'graphile-worker’s local queue locks 100 jobs per fetch, ahead of its 10 slots. ' +
+      'jobtoken marks a job Running only when a slot starts it, so it claims at most ' +
+      '`concurrency` jobs per round trip.',
+  },
+  'pg-boss': {
+    batched:
+      'pg-boss fetches 100 jobs per call and completes them in one statement, while ' +
+      'jobtoken claims at most `concurrency` jobs per round trip.',
+  },
+  bullmq: {
+    unbatched:
+      'BullMQ completes a job and fetches the next one in one transaction (`moveToCompleted` ' +
+      'with `fetchNext` in its PostgreSQL backend).',
+    batched:
+      'BullMQ completes a job and fetches the next one in one transaction (`moveToCompleted` ' +
+      'with `fetchNext` in its PostgreSQL backend).',
+  },
+};
 
 export const enginesScenario: Scenario = {
   name: 'engines',

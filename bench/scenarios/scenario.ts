@@ -7,7 +7,7 @@ export interface Target {
   /** `min`: the measured value must be at least the goal; `max`: at most the goal. */
   direction: 'min' | 'max';
   met: boolean;
-  /** Why the target is missed, or what limits the measurement. */
+  /** Reason the target is missed, or the limit of the measurement. */
   reason?: string;
 }
 
@@ -18,14 +18,14 @@ export interface Table {
   rows: (string | number)[][];
 }
 
-/** What one scenario stores in `bench/results/<name>.json` and shows in BENCHMARKS.md. */
+/** Result of one scenario, stored in `bench/results/<name>.json` and shown in BENCHMARKS.md. */
 export interface ScenarioResult {
   scenario: string;
   title: string;
   smoke: boolean;
   runs: number;
   measuredAt: string;
-  /** How the scenario measures, one sentence per item. */
+  /** Method of the scenario, one sentence per item. */
   method: string[];
   tables: Table[];
   targets: Target[];

@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { JobKind } from '../../src/kinds/job-kind.js';
 
-/** Work of one CPU-bound job, and the longest stretch it holds the event loop, in ms. */
+/** Work of one CPU-bound job, and the longest stretch it keeps the event loop busy, in ms. */
 export const CPU_JOB_MS = 200;
 export const CPU_SLICE_MS = 10;
 
