@@ -51,6 +51,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   /** Stored with each lease, so an operator can tell which process owns a running job. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly #running = new Map<string, JobExecution>();
+  /**
+   * Slots whose processor is still running. A slot is freed before its outcome is written, so
+   * the next claim overlaps that write; `#running` keeps the job until the write is done.
+   */
+  #busySlots = 0;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #settled = new Set<Promise<void>>();
   #unsubscribe: (() => void) | undefined;
@@ -209,7 +214,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   }
 
   async #claimFreeSlots(): Promise<void> {
-    const free = this.#concurrency - this.#running.size;
+    const free = this.#concurrency - this.#busySlots;
     if (free <= 0) return;
     try {
       const jobs = await this.#store.claim(free, { owner: this.owner, leaseMs: this.#leaseMs });
@@ -226,6 +231,14 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   }
 
   #execute(job: JobExecution['job']): void {
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.#busySlots -= 1;
+      this.#requestClaimSoon();
+    };
+    this.#busySlots += 1;
     const execution = new JobExecution({
       job,
       kind: this.#kinds.get(job.kind),
@@ -237,6 +250,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
           attempt: job.attempt,
           progress: { percent, message },
         }),
+      onProcessed: freeSlot,
     });
     this.#running.set(job.id, execution);
     this.#log.info({ jobId: job.id, kind: job.kind, attempt: job.attempt }, 'job started');
@@ -251,7 +265,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       .finally(() => {
         this.#running.delete(job.id);
         this.#settled.delete(settled);
-        this.#requestClaimSoon();
+        freeSlot();
       });
     this.#settled.add(settled);
   }
