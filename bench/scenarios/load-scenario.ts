@@ -77,9 +77,11 @@ async function measure(context: BenchContext): Promise<ScenarioResult> {
     ],
     targets: [],
     notes: [
-      'Processors run on the event loop that also serves HTTP, so a poll that arrives during ' +
-        'a slice waits for it: p99 under load is bounded below by the slice length, and a ' +
-        'processor that never yields delays polls by its whole run time.',
+      'Processors run on the event loop that also serves HTTP, and every busy runner slot ' +
+        'runs one slice per event-loop turn, so a poll waits for about one slice per slot: ' +
+        `the busy p50 is near ${RUNNER_CONCURRENCY} × ${CPU_SLICE_MS} ms. The busy p99 came ` +
+        'close to a whole job; the cause of that tail was not pinned down. A processor that ' +
+        'never yields delays polls by its whole run time.',
     ],
   };
 }

@@ -12,6 +12,12 @@ const WAITING_JOBS = 1_000;
 /** Finished jobs polled to fill the cache before RSS is read; more than its 10,000 entries. */
 const FINISHED_SAMPLE = 30_000;
 
+/** What the RSS comparison includes besides stored jobs. */
+export const SCALE_MEMORY_NOTE =
+  'The small server caches all of its 1,000 finished jobs and the large one 10,000, the cache ' +
+  'maximum, so part of the RSS difference is the cache itself. RSS also counts heap that V8 ' +
+  'has not returned to the system yet, so it is an upper bound of the memory in use.';
+
 interface ScaleServer {
   jobs: number;
   server: JobtokenProcess;
@@ -132,7 +138,7 @@ async function measure(context: BenchContext): Promise<ScenarioResult> {
           'Memory grows with the number of stored jobs.',
         ),
       ],
-      notes: [],
+      notes: [SCALE_MEMORY_NOTE],
     };
   } finally {
     for (const item of servers) await item.server.stop();
