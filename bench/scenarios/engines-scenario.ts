@@ -32,6 +32,30 @@ async function runEngine(
   return timing;
 }
 
+/** Method of the engine scenario for `jobs` jobs, one sentence per item. */
+export function engineMethod(jobs: number): string[] {
+  return [
+    `Each engine submits ${jobs} trivial jobs (the handler returns at once) and runs them ` +
+      `with concurrency ${CONCURRENCY}, on the same PostgreSQL, each in a fresh schema and ` +
+      'its own process; the clock runs from the first submit until the last job is ' +
+      'reported completed.',
+    `Unbatched: single submits with ${CONCURRENCY} in flight, and one job per fetch. ` +
+      'Batched: bulk submits of 100 (`addBulk`, `addJobs`, `insert`) and each engine’s ' +
+      'batched fetch where it has one: graphile-worker `localQueue` with ' +
+      '`completeJobBatchDelay: 0`, pg-boss `batchSize: 100`. The BullMQ open-source Worker ' +
+      'has no batched fetch. jobtoken has no bulk submit call, but its PostgreSQL store writes ' +
+      'concurrent inserts in one statement, so its batched run starts each chunk of 100 ' +
+      'inserts at once.',
+    'jobtoken runs its JobRunner on the PostgreSQL store as `src/jobtoken.ts` assembles it. ' +
+      'BullMQ 6 uses its PostgreSQL backend (`createPostgresBackend`), not Redis.',
+    'pg-boss 10 has no in-process concurrency for one `work` call, so it gets ' +
+      `${CONCURRENCY} \`work\` calls; each waits its polling interval (0.5 s, the minimum) ` +
+      'after a fetch, which bounds its unbatched throughput.',
+    'The ratio is jobtoken’s jobs/s divided by the other engine’s in the same run; the ' +
+      'engine order rotates from run to run.',
+  ];
+}
+
 async function measure(context: BenchContext): Promise<ScenarioResult> {
   const jobs = context.smoke ? 100 : 2000;
   const rows: (string | number)[][] = [];
@@ -84,25 +108,7 @@ async function measure(context: BenchContext): Promise<ScenarioResult> {
     smoke: context.smoke,
     runs: context.runs,
     measuredAt: new Date().toISOString(),
-    method: [
-      `Each engine submits ${jobs} trivial jobs (the handler returns at once) and runs them ` +
-        `with concurrency ${CONCURRENCY}, on the same PostgreSQL, each in a fresh schema and ` +
-        'its own process; the clock runs from the first submit until the last job is ' +
-        'reported completed.',
-      `Unbatched: single submits with ${CONCURRENCY} in flight, and one job per fetch. ` +
-        'Batched: bulk submits of 100 (`addBulk`, `addJobs`, `insert`) and each engine’s ' +
-        'batched fetch where it has one: graphile-worker `localQueue` with ' +
-        '`completeJobBatchDelay: 0`, pg-boss `batchSize: 100`. The BullMQ open-source Worker ' +
-        'has no batched fetch, and jobtoken has no bulk submit, so their batched runs differ ' +
-        'only in BullMQ’s submit.',
-      'jobtoken runs its JobRunner on the PostgreSQL store as `src/jobtoken.ts` assembles it. ' +
-        'BullMQ 6 uses its PostgreSQL backend (`createPostgresBackend`), not Redis.',
-      'pg-boss 10 has no in-process concurrency for one `work` call, so it gets ' +
-        `${CONCURRENCY} \`work\` calls; each waits its polling interval (0.5 s, the minimum) ` +
-        'after a fetch, which bounds its unbatched throughput.',
-      'The ratio is jobtoken’s jobs/s divided by the other engine’s in the same run; the ' +
-        'engine order rotates from run to run.',
-    ],
+    method: engineMethod(jobs),
     tables: [
       {
         title: 'Jobs per second, submit to last completion (median of runs)',

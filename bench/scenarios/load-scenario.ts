@@ -9,6 +9,14 @@ import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
 const CPU_LOAD_SERVER = fileURLToPath(new URL('../servers/cpu-load-server.ts', import.meta.url));
 const RUNNER_CONCURRENCY = 4;
 
+/** Note on the busy latency of polls while processors share the event loop. */
+export const LOAD_NOTE =
+  'Processors run on the event loop that also serves HTTP, and every busy runner slot runs ' +
+  'one slice per event-loop turn, so a poll waits for about one slice per slot: the busy p50 ' +
+  `is near ${RUNNER_CONCURRENCY} × ${CPU_SLICE_MS} ms. The busy p99 has a long tail, up to a ` +
+  'whole job in some runs; its cause was not pinned down. A processor that never yields ' +
+  'delays polls by its whole run time.';
+
 async function measure(context: BenchContext): Promise<ScenarioResult> {
   const durationSeconds = context.smoke ? 1 : 4;
   const server = startTsProcess(CPU_LOAD_SERVER, [join(context.tempDir, 'load.db')]);
@@ -76,13 +84,7 @@ async function measure(context: BenchContext): Promise<ScenarioResult> {
       },
     ],
     targets: [],
-    notes: [
-      'Processors run on the event loop that also serves HTTP, and every busy runner slot ' +
-        'runs one slice per event-loop turn, so a poll waits for about one slice per slot: ' +
-        `the busy p50 is near ${RUNNER_CONCURRENCY} × ${CPU_SLICE_MS} ms. The busy p99 came ` +
-        'close to a whole job; the cause of that tail was not pinned down. A processor that ' +
-        'never yields delays polls by its whole run time.',
-    ],
+    notes: [LOAD_NOTE],
   };
 }
 

@@ -12,7 +12,7 @@ const WAITING_JOBS = 1_000;
 /** Finished jobs polled to fill the cache before RSS is read; more than its 10,000 entries. */
 const FINISHED_SAMPLE = 30_000;
 
-/** What the RSS comparison includes besides stored jobs. */
+/** Note on what the RSS comparison includes besides stored jobs. */
 export const SCALE_MEMORY_NOTE =
   'The small server caches all of its 1,000 finished jobs and the large one 10,000, the cache ' +
   'maximum, so part of the RSS difference is the cache itself. RSS also counts heap that V8 ' +
