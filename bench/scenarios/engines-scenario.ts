@@ -28,7 +28,8 @@ async function runEngine(
     (line) => parseJsonLine(line)?.engineTiming as EngineTiming | undefined,
     300_000,
   );
-  await child.stop();
+  // The child drops its schema after printing the timing, so it must not be stopped early.
+  await child.finish(60_000);
   return timing;
 }
 

@@ -9,6 +9,8 @@ export interface BenchProcess {
   waitForLine<T>(match: (line: string) => T | undefined, timeoutMs?: number): Promise<T>;
   /** Sends SIGTERM and waits for the exit; SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** Waits up to `timeoutMs` for the process to exit by itself, then stops it. */
+  finish(timeoutMs: number): Promise<void>;
 }
 
 /** Default time a bench process gets to print its ready line, in milliseconds. */
@@ -57,6 +59,16 @@ export function startTsProcess(
         lines.on('line', onLine);
         child.on('exit', onExit);
       });
+    },
+    async finish(timeoutMs: number) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const outcome = await Promise.race([exited, timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') await this.stop();
     },
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
