@@ -94,7 +94,8 @@ export function createApp(options: AppOptions): App {
         kinds,
         logger,
         publicUrl: options.publicUrl ?? null,
-        executeGraphQL: (request) => app.fetch(request),
+        // A fresh server context per call, because yoga adds the request and params to it.
+        executeGraphQL: async (params, request) => app.getResultForParams({ params, request }, {}),
         maxWaitSeconds,
         pollRateLimiter: new PollRateLimiter(options.now),
       }),

@@ -1,6 +1,15 @@
+import type { ExecutionResult } from 'graphql';
 import { type ErrorCode, errorCodeFromGraphqlCode } from '../errors/error-codes.js';
 
-export type ExecuteGraphQL = (request: Request) => Promise<Response> | Response;
+/**
+ * Runs GraphQL parameters through the yoga pipeline for a request, as yoga's
+ * `getResultForParams` does: parameter hooks, cached parsing and validation, the context,
+ * execution and error masking, without an HTTP request or response in between.
+ */
+export type ExecuteGraphQL = (
+  params: { query: string; variables: Record<string, unknown> },
+  request: Request,
+) => Promise<ExecutionResult | AsyncIterable<ExecutionResult> | undefined>;
 
 export interface GraphQLCallError {
   message: string;
@@ -12,36 +21,28 @@ export interface GraphQLCallResult<Data> {
   errors: GraphQLCallError[];
 }
 
-/** Internal URL of the GraphQL endpoint; the request never leaves the process. */
-const INTERNAL_GRAPHQL_URL = 'http://jobtoken.internal/graphql';
-
 /**
- * Runs a fixed GraphQL document through the yoga pipeline and returns its JSON result. The
- * caller's `Authorization` header is passed on, because it scopes idempotency keys.
+ * Runs a fixed GraphQL document for a REST request and returns its result. The context is
+ * built from the REST request itself, so its `Authorization` header scopes idempotency keys and
+ * its signal ends a long poll when the client goes away.
  */
 export async function callGraphQL<Data>(
   execute: ExecuteGraphQL,
   document: string,
   variables: Record<string, unknown>,
-  caller?: Request,
+  caller: Request,
 ): Promise<GraphQLCallResult<Data>> {
-  const headers = new Headers({
-    'content-type': 'application/json',
-    accept: 'application/graphql-response+json',
-  });
-  const authorization = caller?.headers.get('authorization');
-  if (authorization) headers.set('authorization', authorization);
-  const response = await execute(
-    new Request(INTERNAL_GRAPHQL_URL, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query: document, variables }),
-      // A client that goes away ends the call, such as a long poll, that runs for it.
-      ...(caller ? { signal: caller.signal } : {}),
-    }),
-  );
-  const body = (await response.json()) as { data?: Data | null; errors?: GraphQLCallError[] };
-  return { data: body.data ?? null, errors: body.errors ?? [] };
+  const result = await execute({ query: document, variables }, caller);
+  if (!result || Symbol.asyncIterator in result) {
+    throw new Error('A REST document returned a stream instead of a single result.');
+  }
+  return {
+    data: (result.data as Data | null | undefined) ?? null,
+    errors: (result.errors ?? []).map((error) => ({
+      message: error.message,
+      extensions: error.extensions as GraphQLCallError['extensions'],
+    })),
+  };
 }
 
 /** A GraphQL error turned into a REST error: code from the error table, field when known. */

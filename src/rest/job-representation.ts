@@ -1,4 +1,7 @@
 import { STATUS_CODES } from 'node:http';
+// yoga's own Response class: the node:http adapter writes its string body directly, where a
+// native Response would have its body read back through a web stream.
+import { Response } from '@whatwg-node/fetch';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { isErrorCode } from '../errors/error-codes.js';
 import { problemResponse } from './problem.js';

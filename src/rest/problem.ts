@@ -1,4 +1,7 @@
 import { STATUS_CODES } from 'node:http';
+// yoga's own Response class: the node:http adapter writes its string body directly, where a
+// native Response would have its body read back through a web stream.
+import { Response } from '@whatwg-node/fetch';
 import { ERROR_TABLE, type ErrorCode } from '../errors/error-codes.js';
 
 /** How long a client should wait before retrying after a 503, in seconds. */

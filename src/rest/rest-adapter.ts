@@ -28,7 +28,7 @@ export interface RestAdapterOptions {
   logger: Logger;
   /** Base of absolute `Location` URLs; null to use the request's own origin. */
   publicUrl: URL | null;
-  /** Runs a GraphQL request through the same yoga instance. */
+  /** Runs GraphQL parameters through the same yoga instance. */
   executeGraphQL: ExecuteGraphQL;
   /** Cap of `Prefer: wait`, in seconds. */
   maxWaitSeconds: number;
@@ -98,7 +98,7 @@ class RestRoutes {
       const decoded = safeDecode(id);
       if (method !== 'GET' && method !== 'DELETE') return notAllowed('GET, DELETE');
       if (!isJobId(decoded)) return async () => invalidJobId(decoded);
-      if (method === 'DELETE') return () => this.#cancel(decoded);
+      if (method === 'DELETE') return (request) => this.#cancel(decoded, request);
       return (request, serverContext) =>
         this.#get(decoded, request, clientIdentity(request, serverContext));
     }
@@ -170,11 +170,12 @@ class RestRoutes {
     return response;
   }
 
-  async #cancel(id: string): Promise<Response> {
+  async #cancel(id: string, request: Request): Promise<Response> {
     const { data, errors } = await callGraphQL<ResultData>(
       this.#options.executeGraphQL,
       CANCEL_JOB_DOCUMENT,
       { id },
+      request,
     );
     const failure = errorResponse(errors, data);
     if (failure) return failure;

@@ -37,6 +37,7 @@ export class JobExecution {
   readonly #log: Logger;
   readonly #controller = new AbortController();
   readonly #onProgress: (percent: number, message: string) => void;
+  readonly #onProcessed: () => void;
 
   constructor(options: {
     job: Job;
@@ -44,12 +45,15 @@ export class JobExecution {
     store: JobStore;
     logger: Logger;
     onProgress: (percent: number, message: string) => void;
+    /** Called once the processor has settled or been abandoned, before the outcome is written. */
+    onProcessed?: () => void;
   }) {
     this.job = options.job;
     this.#kind = options.kind;
     this.#store = options.store;
     this.#log = options.logger.child({ jobId: options.job.id, attempt: options.job.attempt });
     this.#onProgress = options.onProgress;
+    this.#onProcessed = options.onProcessed ?? (() => {});
   }
 
   abort(reason: AbortReason): void {
@@ -70,10 +74,18 @@ export class JobExecution {
       () => this.abort({ kind: 'timeout', timeoutMs: kind.timeoutMs }),
       kind.timeoutMs,
     );
+    let processed = false;
+    const markProcessed = () => {
+      if (processed) return;
+      processed = true;
+      this.#onProcessed();
+    };
     try {
       const result = await this.#process(kind);
+      markProcessed();
       return await this.#complete(result);
     } catch (error) {
+      markProcessed();
       return await this.#recordError(error);
     } finally {
       clearTimeout(timer);

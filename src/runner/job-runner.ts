@@ -51,12 +51,18 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   /** Stored with each lease, so an operator can tell which process owns a running job. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly #running = new Map<string, JobExecution>();
+  /**
+   * Slots whose processor is still running. A slot is freed before its outcome is written, so
+   * the next claim overlaps that write; `#running` keeps the job until the write is done.
+   */
+  #busySlots = 0;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #settled = new Set<Promise<void>>();
   #unsubscribe: (() => void) | undefined;
   #claiming = false;
   #claimRetryDelayMs = CLAIM_RETRY_MIN_DELAY_MS;
   #claimAgain = false;
+  #claimScheduled = false;
   #accepting = false;
 
   constructor(options: JobRunnerOptions) {
@@ -173,8 +179,21 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
 
   #onStoreChange(change: JobChange): void {
     // Claim on the next turn, so that the submitting request finishes its own work first.
-    if (change.status === 'Pending') setImmediate(() => this.#requestClaim());
+    if (change.status === 'Pending') this.#requestClaimSoon();
     if (change.status === 'Cancelling') this.#running.get(change.id)?.abort({ kind: 'cancelled' });
+  }
+
+  /**
+   * Requests a claim on the next event-loop turn. Jobs that finish in the same turn, such as
+   * the ones of one batched completion, then free their slots for a single claim.
+   */
+  #requestClaimSoon(): void {
+    if (this.#claimScheduled) return;
+    this.#claimScheduled = true;
+    setImmediate(() => {
+      this.#claimScheduled = false;
+      this.#requestClaim();
+    });
   }
 
   /** Runs one claim now, or right after the one in flight, so claims never overlap. */
@@ -195,7 +214,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   }
 
   async #claimFreeSlots(): Promise<void> {
-    const free = this.#concurrency - this.#running.size;
+    const free = this.#concurrency - this.#busySlots;
     if (free <= 0) return;
     try {
       const jobs = await this.#store.claim(free, { owner: this.owner, leaseMs: this.#leaseMs });
@@ -212,6 +231,14 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   }
 
   #execute(job: JobExecution['job']): void {
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.#busySlots -= 1;
+      this.#requestClaimSoon();
+    };
+    this.#busySlots += 1;
     const execution = new JobExecution({
       job,
       kind: this.#kinds.get(job.kind),
@@ -223,6 +250,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
           attempt: job.attempt,
           progress: { percent, message },
         }),
+      onProcessed: freeSlot,
     });
     this.#running.set(job.id, execution);
     this.#log.info({ jobId: job.id, kind: job.kind, attempt: job.attempt }, 'job started');
@@ -237,7 +265,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       .finally(() => {
         this.#running.delete(job.id);
         this.#settled.delete(settled);
-        this.#requestClaim();
+        freeSlot();
       });
     this.#settled.add(settled);
   }

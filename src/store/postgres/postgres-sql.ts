@@ -22,6 +22,18 @@ export const SQL = {
     INSERT INTO jobs (id, kind, input, status, max_attempts, deadline_at, created_at, updated_at)
     VALUES ($1, $2, $3, 'Pending', $4, ${NOW} + ${ms('$5')}, ${NOW}, ${NOW})
     RETURNING *`,
+  /**
+   * $1 ids, $2 kinds, $3 inputs as JSON text, $4 max attempts, $5 deadline ms or null, one
+   * array element per job. Jobs of one batch share one `created_at`, so claims take them in id
+   * order.
+   */
+  insertMany: `
+    INSERT INTO jobs (id, kind, input, status, max_attempts, deadline_at, created_at, updated_at)
+    SELECT id, kind, input::jsonb, 'Pending', max_attempts, ${NOW} + ${ms('deadline_ms')},
+      ${NOW}, ${NOW}
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::double precision[])
+      AS v (id, kind, input, max_attempts, deadline_ms)
+    RETURNING *`,
   /** $1 scope, $2 key. The key with its live job, if any. */
   getKey: `
     SELECT k.fingerprint, k.expires_at > now() AS key_live, j.*
@@ -102,11 +114,17 @@ export const SQL = {
     UPDATE jobs SET progress_percent = $3, progress_message = $4, updated_at = ${NOW}
     WHERE ${OWNED}
     RETURNING id`,
-  /** $1 id, $2 attempt, $3 result, $4 retention ms. */
-  complete: `
-    UPDATE jobs SET status = 'Completed', result = $3, progress_percent = 100, ${finish('$4')}
-    WHERE ${OWNED}
-    RETURNING *`,
+  /**
+   * $1 ids, $2 attempts, $3 results as JSON text, one array element per attempt; $4 retention
+   * ms. Returns the jobs of the attempts that still owned them.
+   */
+  completeMany: `
+    UPDATE jobs SET status = 'Completed', result = v.result::jsonb, progress_percent = 100,
+      ${finish('$4')}
+    FROM unnest($1::text[], $2::integer[], $3::text[]) AS v (id, attempt, result)
+    WHERE jobs.id = v.id AND jobs.attempt = v.attempt AND jobs.status = 'Running'
+      AND jobs.${LEASED}
+    RETURNING jobs.*`,
   /** $1 id, $2 attempt, $3 error, $4 retention ms. */
   fail: `
     UPDATE jobs SET status = 'Failed', error = $3, ${finish('$4')}

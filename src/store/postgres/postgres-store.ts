@@ -21,6 +21,7 @@ import { jobFromPostgresRow, type PostgresJobRow } from './postgres-job-row.js';
 import { PostgresListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { SQL } from './postgres-sql.js';
+import { WriteBatcher } from './write-batcher.js';
 
 const DEADLINE_EXCEEDED = JSON.stringify(DEADLINE_EXCEEDED_FAILURE);
 const EXHAUSTED = JSON.stringify(ATTEMPTS_EXHAUSTED_FAILURE);
@@ -50,6 +51,15 @@ const CONNECT_TIMEOUT_MS = 5_000;
 /** Delays between attempts to reach the database at start-up, in milliseconds. */
 const STARTUP_RETRY_MIN_MS = 500;
 const STARTUP_RETRY_MAX_MS = 5_000;
+/** Most inserts, or completions, that share one statement and commit. */
+const MAX_WRITE_BATCH_SIZE = 500;
+
+/** A completion waiting for its batch. */
+interface CompletedAttempt {
+  id: string;
+  attempt: number;
+  result: unknown;
+}
 
 export interface PostgresJobStoreOptions {
   /** `postgres://` connection string, without jobtoken's own `schema` parameter. */
@@ -72,6 +82,14 @@ export interface PostgresJobStoreOptions {
 export class PostgresJobStore implements JobStore {
   readonly #pool: pg.Pool;
   readonly #listener: PostgresListener;
+  readonly #inserts = new WriteBatcher<NewJob, Job>(
+    (jobs) => this.#insertBatch(jobs),
+    MAX_WRITE_BATCH_SIZE,
+  );
+  readonly #completions = new WriteBatcher<CompletedAttempt, Job | null>(
+    (attempts) => this.#completeBatch(attempts),
+    MAX_WRITE_BATCH_SIZE,
+  );
   readonly #changes: JobChangeEmitter;
   readonly #retentionMs: number;
   readonly #log: Logger;
@@ -132,8 +150,23 @@ export class PostgresJobStore implements JobStore {
   }
 
   async insert(newJob: NewJob): Promise<Job> {
-    const [row] = await this.#rows(SQL.insert, insertValues(newJob));
-    return jobFromPostgresRow(row as PostgresJobRow);
+    return this.#inserts.add(newJob);
+  }
+
+  async #insertBatch(jobs: NewJob[]): Promise<Job[]> {
+    const rows = await this.#rows(SQL.insertMany, [
+      jobs.map((job) => job.id),
+      jobs.map((job) => job.kind),
+      jobs.map((job) => JSON.stringify(job.input)),
+      jobs.map((job) => job.maxAttempts ?? 1),
+      jobs.map((job) => job.deadlineMs ?? null),
+    ]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return jobs.map((job) => {
+      const row = byId.get(job.id);
+      if (!row) throw new Error(`Inserting job ${job.id} returned no row.`);
+      return jobFromPostgresRow(row);
+    });
   }
 
   /**
@@ -236,13 +269,21 @@ export class PostgresJobStore implements JobStore {
   }
 
   async complete(id: string, attempt: number, result: unknown): Promise<Job | null> {
-    const [row] = await this.#rows(SQL.complete, [
-      id,
-      attempt,
-      JSON.stringify(result ?? null),
+    return this.#completions.add({ id, attempt, result });
+  }
+
+  async #completeBatch(attempts: CompletedAttempt[]): Promise<(Job | null)[]> {
+    const rows = await this.#rows(SQL.completeMany, [
+      attempts.map((attempt) => attempt.id),
+      attempts.map((attempt) => attempt.attempt),
+      attempts.map((attempt) => JSON.stringify(attempt.result ?? null)),
       this.#retentionMs,
     ]);
-    return row ? jobFromPostgresRow(row) : null;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return attempts.map((attempt) => {
+      const row = byId.get(attempt.id);
+      return row && row.attempt === attempt.attempt ? jobFromPostgresRow(row) : null;
+    });
   }
 
   async fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null> {
