@@ -107,6 +107,8 @@ async function startRunner(
   });
   // An embedded store has one process, so whatever it left running at a crash is abandoned and
   // can run again at once; PostgreSQL waits for the leases of other processes to expire.
+  // NOTE: nothing locks the SQLite file, so a second process on the same file and another port
+  // would take over this one's running jobs here.
   await runner.start({ recoverAbandoned: config.store.kind !== 'postgres' });
   return runner;
 }
