@@ -22,9 +22,9 @@ export function idempotencyKeyProblem(key: string): string | null {
  * Reads an `Idempotency-Key` header value. The IETF httpapi draft defines it as a structured
  * field string (`"abc"`); an unquoted token is accepted too, because many clients send one.
  */
-// NOTE: a value with an unterminated quote or structured-field parameters is taken as a bare key,
-// and repeated headers arrive joined with ", " as one key.
 export function parseIdempotencyKeyHeader(value: string): string {
+  // NOTE: a value with an unterminated quote or structured-field parameters is taken as a bare
+  // key, and repeated headers arrive joined with ", " as one key.
   const trimmed = value.trim();
   if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
     return trimmed.slice(1, -1).replaceAll(/\\(["\\])/g, '$1');
