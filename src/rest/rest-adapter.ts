@@ -96,11 +96,17 @@ class RestRoutes {
     const id = JOB_PATH.exec(pathname)?.[1];
     if (id !== undefined) {
       const decoded = safeDecode(id);
-      if (method !== 'GET' && method !== 'DELETE') return notAllowed('GET, DELETE');
+      if (method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
+        return notAllowed('GET, HEAD, DELETE');
+      }
       if (!isJobId(decoded)) return async () => invalidJobId(decoded);
       if (method === 'DELETE') return (request) => this.#cancel(decoded, request);
-      return (request, serverContext) =>
+      const poll: Handler = (request, serverContext) =>
         this.#get(decoded, request, clientIdentity(request, serverContext));
+      // HEAD answers as GET does, status and headers included, without the body.
+      if (method === 'HEAD')
+        return async (request, context) => withoutBody(await poll(request, context));
+      return poll;
     }
     // yoga answers /health itself, before this plugin runs, and serves GraphQL and GraphiQL.
     if (pathname === GRAPHQL_PATH) return undefined;
@@ -246,9 +252,12 @@ function readIdempotencyKey(
   const header = request.headers.get('idempotency-key');
   if (header === null) return { ok: true, value: null };
   const key = parseIdempotencyKeyHeader(header);
-  const problem = idempotencyKeyProblem(key);
+  const problem =
+    key === null
+      ? 'is not a structured field string such as "order-1234"'
+      : idempotencyKeyProblem(key);
   if (!problem) return { ok: true, value: key };
-  const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+  const shown = header.length > 40 ? `${header.slice(0, 40)}…` : header;
   return {
     ok: false,
     response: problemResponse(
@@ -257,6 +266,14 @@ function readIdempotencyKey(
       { field: 'Idempotency-Key' },
     ),
   };
+}
+
+function withoutBody(response: Response): Response {
+  return new Response(null, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 function notAllowed(allow: string): Handler {

@@ -19,17 +19,31 @@ export function idempotencyKeyProblem(key: string): string | null {
 }
 
 /**
- * Reads an `Idempotency-Key` header value. The IETF httpapi draft defines it as a structured
- * field string (`"abc"`); an unquoted token is accepted too, because many clients send one.
+ * Reads an `Idempotency-Key` header value, or returns null when it is malformed. The IETF
+ * httpapi draft defines it as a structured field string (`"abc"`, with `\"` and `\\` escapes and
+ * optional `;` parameters, which are ignored); an unquoted value is accepted too, because many
+ * clients send one, but it must not contain a quote.
  */
-export function parseIdempotencyKeyHeader(value: string): string {
-  // NOTE: a value with an unterminated quote or structured-field parameters is taken as a bare
-  // key, and repeated headers arrive joined with ", " as one key.
+export function parseIdempotencyKeyHeader(value: string): string | null {
+  // NOTE: repeated headers arrive joined with ", " and are read as one key.
   const trimmed = value.trim();
-  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
-    return trimmed.slice(1, -1).replaceAll(/\\(["\\])/g, '$1');
+  if (!trimmed.startsWith('"')) return trimmed.includes('"') ? null : trimmed;
+  let key = '';
+  for (let index = 1; index < trimmed.length; index += 1) {
+    const character = trimmed[index];
+    if (character === '\\') {
+      const escaped = trimmed[index + 1];
+      if (escaped !== '"' && escaped !== '\\') return null;
+      key += escaped;
+      index += 1;
+    } else if (character === '"') {
+      const rest = trimmed.slice(index + 1).trim();
+      return rest === '' || rest.startsWith(';') ? key : null;
+    } else {
+      key += character;
+    }
   }
-  return trimmed;
+  return null;
 }
 
 /**

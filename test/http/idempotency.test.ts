@@ -179,6 +179,10 @@ describe('Idempotency-Key header', () => {
     ['an empty key', '""', /must not be empty/],
     ['a key over 255 characters', 'k'.repeat(256), /at most 255 characters/],
     ['a key with control characters', '"a\tb"', /printable ASCII/],
+    ['an unterminated quote', '"abc', /not a structured field string/],
+    ['text after the closing quote', '"abc"x', /not a structured field string/],
+    ['a quote inside a bare key', 'ab"c', /not a structured field string/],
+    ['an unknown escape', '"a\\nb"', /not a structured field string/],
   ])('rejects %s', async (_case, header, message) => {
     const { url, store } = await serve(sqliteFactory());
     const response = await submit(url, SEATTLE, { 'idempotency-key': header });
@@ -188,6 +192,21 @@ describe('Idempotency-Key header', () => {
     expect(problem.field).toBe('Idempotency-Key');
     expect(problem.detail).toMatch(message);
     expect(await countJobs(store)).toBe(0);
+  });
+});
+
+describe('Idempotency-Key forms', () => {
+  it('reads quoted, escaped and parameterised keys as one key', async () => {
+    const { url, store } = await serve(sqliteFactory());
+    const forms = ['"a\\"b"', '"a\\"b";client=1', ' "a\\"b" '];
+    const ids = [];
+    for (const form of forms) {
+      const response = await submit(url, SEATTLE, { 'idempotency-key': form });
+      expect(response.status).toBe(202);
+      ids.push((await response.json()).jobId);
+    }
+    expect(new Set(ids).size).toBe(1);
+    expect(await countJobs(store)).toBe(1);
   });
 });
 

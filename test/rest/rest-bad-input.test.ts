@@ -238,7 +238,16 @@ describe('REST routing', () => {
     expect(collection.status).toBe(405);
     expect(collection.headers.get('allow')).toBe('POST');
     expect(item.status).toBe(405);
-    expect(item.headers.get('allow')).toBe('GET, DELETE');
+    expect(item.headers.get('allow')).toBe('GET, HEAD, DELETE');
+  });
+
+  it('answers HEAD on a job like GET without a body', async () => {
+    const submitted = await testApp.postJob({ city: 'Seattle' });
+    const { jobId } = (await submitted.json()) as { jobId: string };
+    const response = await testApp.request(`/jobs/${jobId}`, { method: 'HEAD' });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('retry-after')).not.toBeNull();
+    expect(await response.text()).toBe('');
   });
 
   it('serves the OpenAPI document', async () => {
