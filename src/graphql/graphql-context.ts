@@ -10,11 +10,11 @@ export interface GraphQLContext {
   kinds: KindRegistry;
   logger: Logger;
   submitter: JobSubmitter;
-  /** Scope of the caller's idempotency keys, from its credentials. */
-  callerScope: string;
+  /** Returns the scope of the caller's idempotency keys, from its credentials. */
+  callerScope(): string;
   watcher: JobWatcher;
   /** Aborts when the client goes away, so that waits and subscriptions stop early. */
   signal: AbortSignal;
-  /** Longest wait a query may ask for, in seconds. */
+  /** Maximum wait a query may ask for, in seconds. */
   maxWaitSeconds: number;
 }

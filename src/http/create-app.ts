@@ -29,7 +29,7 @@ export interface AppOptions {
   publicUrl?: URL | null;
   /** How long idempotency keys are kept, in seconds. Default 24 hours. */
   idempotencyKeyTtlSeconds?: number;
-  /** Longest long-poll wait a request may ask for, in seconds. Default DEFAULT_MAX_WAIT_SECONDS. */
+  /** Maximum long-poll wait a request may ask for, in seconds. Default DEFAULT_MAX_WAIT_SECONDS. */
   maxWaitSeconds?: number;
   /**
    * Removes "Did you mean …?" suggestions from GraphQL validation errors. Default: true when
@@ -67,7 +67,8 @@ export function createApp(options: AppOptions): App {
       kinds,
       logger,
       submitter,
-      callerScope: callerScopeOf(request.headers),
+      // Hashed only by the submits that need it, not by every poll.
+      callerScope: () => callerScopeOf(request.headers),
       watcher,
       signal: request.signal,
       maxWaitSeconds,

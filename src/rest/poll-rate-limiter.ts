@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LRUCache } from 'lru-cache';
+import { credentialsHash } from '../http/credentials.js';
 import { MAX_RETRY_AFTER_SECONDS, MIN_RETRY_AFTER_SECONDS } from './job-representation.js';
 
 /** Polls of one job by one client allowed within one Retry-After window. */
@@ -74,10 +74,8 @@ function windowKey(client: string, jobId: string): string {
  * budgets are still per job, so this only matters when several clients poll the same job.
  */
 export function clientIdentity(request: Request, serverContext: unknown): string {
-  const authorization = request.headers.get('authorization');
-  if (authorization) {
-    return `authorization:${createHash('sha256').update(authorization).digest('hex')}`;
-  }
+  const hash = credentialsHash(request.headers);
+  if (hash !== null) return `authorization:${hash}`;
   const address = nodeRequestOf(serverContext)?.socket.remoteAddress;
   return address ? `address:${address}` : IN_PROCESS_CLIENT;
 }

@@ -42,8 +42,8 @@ const JOB_PATH = /^\/jobs\/([^/]+)$/;
 /** Path of the GraphQL endpoint and GraphiQL, which yoga serves. */
 const GRAPHQL_PATH = '/graphql';
 
-/** Characters of a malformed job id that a problem detail repeats; longer ids are truncated. */
-const MAX_SHOWN_ID_LENGTH = 64;
+/** Characters of a client's value (a job id, a path, a header) that a problem detail repeats. */
+const MAX_SHOWN_VALUE_LENGTH = 64;
 
 /**
  * Serves the REST routes (`/jobs`, `/jobs/{id}`, `/openapi.json`) from inside yoga. Each route
@@ -61,7 +61,7 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
         endResponse(await handler(request, serverContext));
       } catch (error) {
         if (request.signal.aborted) {
-          // The client went away, as clients of long polls may; nothing is left to answer.
+          // The client closed the connection, as long-poll clients may, so no response is needed.
           log.debug({ method: request.method, path: url.pathname }, 'client closed the request');
         } else {
           log.error(
@@ -103,15 +103,18 @@ class RestRoutes {
       if (method === 'DELETE') return (request) => this.#cancel(decoded, request);
       const poll: Handler = (request, serverContext) =>
         this.#get(decoded, request, clientIdentity(request, serverContext));
-      // HEAD answers as GET does, status and headers included, without the body.
+      // HEAD returns the status and headers of GET without the body.
       if (method === 'HEAD')
         return async (request, context) => withoutBody(await poll(request, context));
       return poll;
     }
-    // yoga answers /health itself, before this plugin runs, and serves GraphQL and GraphiQL.
+    // yoga handles /health itself, before this plugin runs, and serves GraphQL and GraphiQL.
     if (pathname === GRAPHQL_PATH) return undefined;
     return async () =>
-      problemResponse('not_found', `No route matches ${truncate(pathname, MAX_SHOWN_ID_LENGTH)}.`);
+      problemResponse(
+        'not_found',
+        `No route matches ${truncate(pathname, MAX_SHOWN_VALUE_LENGTH)}.`,
+      );
   }
 
   async #submit(request: Request): Promise<Response> {
@@ -139,8 +142,9 @@ class RestRoutes {
   }
 
   /**
-   * Answers a poll. `Prefer: wait=N` first holds it until the job changes or N seconds pass;
-   * such a poll is paced by the server, so it does not count against the poll budget.
+   * Returns the poll response of a job. With `Prefer: wait=N` it first waits until the job
+   * changes or N seconds pass. The server paces such a poll, so it does not count against the
+   * poll budget.
    */
   async #get(id: string, request: Request, client: string): Promise<Response> {
     const requested = preferredWaitSeconds(request.headers.get('prefer'));
@@ -232,7 +236,7 @@ function errorResponse(
 
 /**
  * Reads the `wait` preference (RFC 7240) in seconds from a `Prefer` header, or null when there
- * is none. Preferences the server does not understand are ignored, as the RFC asks.
+ * is none. Preferences the server does not understand are ignored, as RFC 7240 requires.
  */
 export function preferredWaitSeconds(prefer: string | null): number | null {
   if (!prefer) return null;
@@ -257,12 +261,12 @@ function readIdempotencyKey(
       ? 'is not a structured field string such as "order-1234"'
       : idempotencyKeyProblem(key);
   if (!problem) return { ok: true, value: key };
-  const shown = header.length > 40 ? `${header.slice(0, 40)}…` : header;
+  const quotedHeader = truncate(header, MAX_SHOWN_VALUE_LENGTH);
   return {
     ok: false,
     response: problemResponse(
       'invalid_input',
-      `The Idempotency-Key header ${JSON.stringify(shown)} is invalid: it ${problem}.`,
+      `The Idempotency-Key header ${quotedHeader} is invalid: it ${problem}.`,
       { field: 'Idempotency-Key' },
     ),
   };
@@ -296,7 +300,7 @@ function truncate(value: string, maxLength: number): string {
 
 /** Rejects a path id that is not a job id, so that it never reaches GraphQL or a store. */
 function invalidJobId(id: string): Response {
-  const quotedId = truncate(id, MAX_SHOWN_ID_LENGTH);
+  const quotedId = truncate(id, MAX_SHOWN_VALUE_LENGTH);
   return problemResponse(
     'invalid_input',
     `Invalid job id ${quotedId}: expected the jobId that POST /jobs returned, a lowercase UUID.`,

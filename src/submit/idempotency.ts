@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { credentialsHash } from '../http/credentials.js';
 
 /** Maximum length of an idempotency key, in characters. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -20,8 +21,8 @@ export function idempotencyKeyProblem(key: string): string | null {
 
 /**
  * Reads an `Idempotency-Key` header value, or returns null when it is malformed. The IETF
- * httpapi draft defines it as a structured field string (`"abc"`, with `\"` and `\\` escapes and
- * optional `;` parameters, which are ignored); an unquoted value is accepted too, because many
+ * httpapi draft defines it as a structured field string: `"abc"`, with `\"` and `\\` escapes and
+ * optional `;` parameters, which are ignored. An unquoted value is accepted too, because many
  * clients send one, but it must not contain a quote.
  */
 export function parseIdempotencyKeyHeader(value: string): string | null {
@@ -52,9 +53,8 @@ export function parseIdempotencyKeyHeader(value: string): string | null {
  * scope for anonymous callers. The hash keeps credentials out of the database.
  */
 export function callerScopeOf(headers: Headers): string {
-  const authorization = headers.get('authorization');
-  if (!authorization) return 'anonymous';
-  return `auth:${createHash('sha256').update(authorization).digest('base64url')}`;
+  const hash = credentialsHash(headers);
+  return hash === null ? 'anonymous' : `auth:${hash}`;
 }
 
 /** Hashes a job kind and its normalised input, to tell a retry from a different request. */

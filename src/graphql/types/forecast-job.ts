@@ -86,7 +86,7 @@ builder.mutationField('submitForecastJob', (t) =>
           { field: 'idempotencyKey', message: `The idempotency key ${problem}.` },
         ]);
       }
-      const key = { scope: context.callerScope, key: idempotencyKey };
+      const key = { scope: context.callerScope(), key: idempotencyKey };
       return (await context.submitter.submit(FORECAST_KIND, input, key)).job;
     },
   }),
