@@ -6,7 +6,7 @@ import { createLogger } from '../src/log/logger.js';
 
 /**
  * Submits a forecast for Seattle, shows progress while polling, and prints the result. Uses the
- * server at JOBTOKEN_URL (default http://localhost:4000) or, when none answers there, starts one
+ * server at JOBTOKEN_URL (default http://localhost:4000) or, when none responds there, starts one
  * in this process on an in-memory store.
  */
 async function main(): Promise<void> {

@@ -146,7 +146,7 @@ async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> 
   clearTimeout(timer);
 }
 
-/** A wildcard address is reachable as localhost, which is what a user can paste. */
+/** Returns the host to show in the start URL: a wildcard address is reachable as localhost. */
 function displayHost(address: string, family: string): string {
   if (address === '0.0.0.0' || address === '::') return 'localhost';
   return family === 'IPv6' ? `[${address}]` : address;

@@ -54,7 +54,7 @@ export async function submitInChunks(
 /** Jobs per bulk submit and per batched fetch. */
 export const BATCH_SIZE = 100;
 
-/** A promise that resolves once `count` calls of `tick` have happened. */
+/** Returns a promise that resolves once `count` calls of `tick` have happened. */
 export function countdown(count: number): { tick(): void; done: Promise<void> } {
   let remaining = count;
   let resolve: () => void = () => undefined;

@@ -37,7 +37,7 @@ async function startBaseline(
   return { ...server, url };
 }
 
-/** Checks that a load got only 2xx answers, because errors would inflate throughput. */
+/** Checks that a load got only 2xx responses, because errors would inflate throughput. */
 function assertClean(label: string, result: { non2xx: number; errors: number }): void {
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${label}: ${result.non2xx} non-2xx responses and ${result.errors} errors`);

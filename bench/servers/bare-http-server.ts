@@ -1,5 +1,5 @@
 /**
- * Baseline for REST polls: `node:http` answering every request with one JSON body held in
+ * Baseline for REST polls: `node:http` responding to every request with one JSON body kept in
  * memory, with the same status and content type as a jobtoken poll of a finished job.
  * Argument: the body to send.
  */

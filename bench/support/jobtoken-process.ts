@@ -29,7 +29,7 @@ export async function startJobtoken(
   return { ...process, url };
 }
 
-/** The poll query both GraphQL servers answer. */
+/** The poll query that both GraphQL servers resolve. */
 export const POLL_QUERY = `query Poll($id: ID!) {
   job(id: $id) {
     __typename id status done progress { percent message }

@@ -20,7 +20,7 @@ export interface Config {
   logLevel: LogLevel;
   /** How long running jobs get to finish at shutdown before they are handed back, in ms. */
   shutdownGraceMs: number;
-  /** What this process does: serve the API, run jobs, or both. */
+  /** Role of this process: serve the API, run jobs, or both. */
   role: ProcessRole;
   /** Lease of one job attempt, in milliseconds. */
   leaseMs: number;
@@ -139,7 +139,7 @@ export const SETTINGS = {
     env: 'MAX_WAIT_SECONDS',
     flag: 'max-wait-seconds',
     fallback: '30',
-    help: 'longest a long poll (Prefer: wait, or the wait argument of job) is held, in seconds, 0-300',
+    help: 'maximum wait of a long poll (Prefer: wait, or the wait argument of job), in seconds, 0-300',
   },
 } as const satisfies Record<string, Setting>;
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where jobs are stored, decided by DATABASE_URL. */
+/** Store location, from DATABASE_URL. */
 export type StoreLocation =
   | { kind: 'sqlite'; filename: string }
   | { kind: 'memory' }

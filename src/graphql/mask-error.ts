@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 
 /**
  * Builds yoga's `maskError`. An AppError keeps its message and gets `extensions.code`, `field`
- * and the HTTP status from the error table; GraphQL's own request errors pass unchanged; any
+ * and the HTTP status from the error table. GraphQL's own request errors pass unchanged. Any
  * other error reaches the client only as "Unexpected error.". Yoga logs every error that this
  * function replaces, so unexpected errors are logged there, once, with their cause.
  */

@@ -22,7 +22,7 @@ const GRAPHQL_CONTENT_TYPES = [
  *   They get a JSON body with `errors[]` and a message naming the header, as every other
  *   GraphQL error has.
  */
-/** Whether an error is yoga's own for a body over `maxRequestBodySize`, with its own code. */
+/** Returns whether an error is yoga's own, with its own code, for a body over the size limit. */
 function isYogaBodyTooLarge(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError && error.extensions.code === 'REQUEST_ENTITY_TOO_LARGE';
 }

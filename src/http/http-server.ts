@@ -4,8 +4,8 @@ import { problemResponse } from '../rest/problem.js';
 import type { App } from './create-app.js';
 
 /**
- * Returns a node request listener for the app. A `Host` header that is not a valid host is
- * answered 400 here, because the fetch adapter builds the request URL from it and would fail.
+ * Returns a node request listener for the app. A `Host` header that is not a valid host gets a
+ * 400 response here, because the fetch adapter builds the request URL from it and would fail.
  */
 export function requestListener(app: App) {
   return (request: IncomingMessage, response: ServerResponse): void => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { JobFailureCode } from '../job/job.js';
 
-/** What a processor gets besides its input. */
+/** Context passed to a processor besides its input. */
 export interface ProcessContext {
   jobId: string;
   /** Attempt number, starting at 1. */
@@ -14,7 +14,7 @@ export interface ProcessContext {
   reportProgress(percent: number, message: string): Promise<void>;
 }
 
-/** How a kind's retryable failures are retried. */
+/** Retry policy of a kind's retryable failures. */
 export interface RetryPolicy {
   /** Attempts in all, the first included; 1 means a failure is final. */
   maxAttempts: number;

@@ -46,7 +46,7 @@ export function jsonResponse(
   });
 }
 
-/** The status body of an unfinished job. */
+/** Returns the status body of an unfinished job. */
 export function progressBody(job: GraphQLJob) {
   return {
     jobId: job.id,

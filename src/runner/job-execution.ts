@@ -6,7 +6,7 @@ import type { JobStore } from '../store/job-store.js';
 import { type AbortReason, abortReasonOf, RunnerAbortError } from './abort-reasons.js';
 import { retryDelayMs } from './retry-delay.js';
 
-/** How a single attempt ended, after its outcome was written. */
+/** Outcome of a single attempt, after it was written. */
 export type ExecutionOutcome =
   | { kind: 'completed'; job: Job }
   | { kind: 'failed'; job: Job }
@@ -21,8 +21,8 @@ const INTERNAL_FAILURE_MESSAGE = 'The job failed because of an internal error.';
 
 /**
  * Waits between attempts to write an outcome while the store is unavailable, in milliseconds.
- * They add up to under 8 s, inside the default 15 s lease; once the lease is gone the write is
- * refused anyway and the job runs again elsewhere.
+ * They add up to under 8 s, inside the default 15 s lease. Once the lease is gone the store
+ * rejects the write anyway, and the job runs again elsewhere.
  */
 const OUTCOME_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 

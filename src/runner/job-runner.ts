@@ -9,7 +9,7 @@ import type { RunnerEvents } from './runner-events.js';
 
 /** Default number of jobs one process runs at the same time. */
 export const DEFAULT_CONCURRENCY = 4;
-/** How often an idle runner looks for Pending jobs it was not told about, in milliseconds. */
+/** How often an idle runner looks for Pending jobs that no change announcement reported, in milliseconds. */
 export const IDLE_POLL_INTERVAL_MS = 1_000;
 /** First and last wait after a failed claim, in milliseconds; it doubles while claims fail. */
 export const CLAIM_RETRY_MIN_DELAY_MS = 500;
@@ -125,7 +125,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   }
 
   /**
-   * Renews the leases of running attempts. An attempt missing from the answer lost its lease and
+   * Renews the leases of running attempts. An attempt missing from the result lost its lease and
    * stops without writing; one that is now Cancelling is aborted, which covers cancel requests
    * whose notification never arrived.
    */

@@ -93,7 +93,7 @@ export interface JobStore {
   insert(job: NewJob): Promise<Job>;
   /**
    * Commits a new Pending job together with its idempotency key in one transaction, unless a
-   * live job already holds the key in its scope. Concurrent inserts with one key store one job.
+   * live job already has the key in its scope. Concurrent inserts with one key store one job.
    */
   insertWithKey(job: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome>;
   get(id: string): Promise<Job | null>;

@@ -175,6 +175,7 @@ describe('jobUpdated subscription', () => {
         logger,
       });
     const kinds = new KindRegistry([createForecastKind({ durationMs: 300, timeoutMs: 60_000 })]);
+
     // The API process serves the subscription; the worker, with its own store, runs the job.
     const apiStore = await open();
     const workerStore = await open();
@@ -190,6 +191,7 @@ describe('jobUpdated subscription', () => {
       await apiStore.close();
       await workerStore.close();
     });
+
     const url = `http://127.0.0.1:${address.port}`;
     const fetcher = (path: string, init: RequestInit) => fetch(`${url}${path}`, init);
     const submitted = await fetcher('/jobs', {
@@ -198,6 +200,7 @@ describe('jobUpdated subscription', () => {
       body: JSON.stringify({ city: 'Oslo' }),
     });
     const { jobId } = (await submitted.json()) as { jobId: string };
+
     const stream = eventReader(await subscribe(fetcher, jobId));
     const first = await stream.next();
     await worker.start();

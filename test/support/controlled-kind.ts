@@ -10,7 +10,7 @@ export interface ControlledRun {
 }
 
 /**
- * A job kind whose processor waits until the test settles it, so tests decide exactly when and
+ * Creates a job kind whose processor waits until the test settles it, so tests decide exactly when and
  * how each job ends. `ignoreAbort` makes the processor deaf to its signal, like a buggy one.
  */
 export function createControlledKind(

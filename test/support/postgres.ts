@@ -5,7 +5,7 @@ import pg from 'pg';
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
-/** A schema name no other test uses, so each test file or store gets an empty database. */
+/** Returns a schema name no other test uses, so each test file or store gets an empty database. */
 export function uniqueSchema(prefix = 'jt'): string {
   return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 }
@@ -43,9 +43,11 @@ export async function terminateConnections(schema: string, which: 'listener' | '
     [`jobtoken:${schema}`.slice(0, 63)],
   );
   const isListener = (row: { query: string }) => /^(LISTEN|SELECT 1)/i.test(row.query.trim());
-  const targets = rows.filter((row) =>
-    which === 'all' ? true : which === 'listener' ? isListener(row) : !isListener(row),
-  );
+  const targets = rows.filter((row) => {
+    if (which === 'all') return true;
+    if (which === 'listener') return isListener(row);
+    return !isListener(row);
+  });
   for (const row of targets) await adminQuery('SELECT pg_terminate_backend($1)', [row.pid]);
   return targets.length;
 }

@@ -27,7 +27,7 @@ export interface TestAppOptions {
 }
 
 /**
- * The real application on a fresh SQLite file, called in-process through `app.fetch`. Call
+ * Creates the real application on a fresh SQLite file, called in-process through `app.fetch`. Call
  * `close` after each test.
  */
 export async function createTestApp(options: TestAppOptions = {}) {

@@ -1,4 +1,4 @@
-/** Polls a condition until it holds or the deadline passes; for state with no event to await. */
+/** Polls a condition until it is true or the deadline passes; for state with no event to await. */
 export async function waitFor<T>(
   read: () => Promise<T> | T,
   accept: (value: T) => boolean,

@@ -332,7 +332,7 @@ interface StoredKey {
   expiresAt: number;
 }
 
-/** Whether a Pending job may start now: its retry wait is over and its deadline not passed. */
+/** Returns whether a Pending job may start now: its retry wait is over and its deadline not passed. */
 function isDue(job: Job, now: number): boolean {
   const waiting = job.nextAttemptAt !== null && job.nextAttemptAt.getTime() > now;
   const overdue = job.deadlineAt !== null && job.deadlineAt.getTime() <= now;

@@ -19,10 +19,10 @@ export interface PostgresListenerOptions {
 }
 
 /**
- * Holds one connection that LISTENs on the job channel. A connection that errors, ends, or does
- * not answer a health query in time (half-open, for example after a network partition) is
- * destroyed and replaced; notifications sent meanwhile are lost, which the runner's polling and
- * heartbeats cover.
+ * Keeps one connection that LISTENs on the job channel. A connection that errors, ends, or does
+ * not respond to a health query in time (half-open, for example after a network partition) is
+ * destroyed and replaced. Notifications sent meanwhile are lost, so the runner's polling and
+ * heartbeats cover that gap.
  */
 export class PostgresListener {
   readonly #options: PostgresListenerOptions;
@@ -99,7 +99,9 @@ export class PostgresListener {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
-          reject(new Error(`The listener did not answer within ${LISTENER_HEALTH_TIMEOUT_MS} ms.`)),
+          reject(
+            new Error(`The listener did not respond within ${LISTENER_HEALTH_TIMEOUT_MS} ms.`),
+          ),
         LISTENER_HEALTH_TIMEOUT_MS,
       );
     });

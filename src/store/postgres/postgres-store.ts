@@ -44,9 +44,9 @@ function insertValues(newJob: NewJob): unknown[] {
 
 /** Default number of pooled connections per process, besides the listening one. */
 export const DEFAULT_POOL_SIZE = 10;
-/** Longest a statement may run before PostgreSQL cancels it, in milliseconds. */
+/** Maximum time a statement may run before PostgreSQL cancels it, in milliseconds. */
 const STATEMENT_TIMEOUT_MS = 10_000;
-/** Longest a request waits for a pooled connection, in milliseconds. */
+/** Maximum time a request waits for a pooled connection, in milliseconds. */
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Delays between attempts to reach the database at start-up, in milliseconds. */
 const STARTUP_RETRY_MIN_MS = 500;
@@ -64,7 +64,7 @@ interface CompletedAttempt {
 export interface PostgresJobStoreOptions {
   /** `postgres://` connection string, without jobtoken's own `schema` parameter. */
   connectionString: string;
-  /** Schema that holds the tables; created when missing. */
+  /** Schema that contains the tables; created when missing. */
   schema: string;
   /** How long a finished job is kept, in milliseconds. */
   retentionMs: number;

@@ -27,7 +27,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 /**
  * SQLite error codes that mean the database cannot be used right now, as opposed to a bad
- * statement: they become StoreUnavailableError so the API answers 503 with Retry-After.
+ * statement: they become StoreUnavailableError so the API returns 503 with Retry-After.
  */
 const UNAVAILABLE_CODES =
   /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOTADB|CORRUPT)/;
@@ -74,16 +74,16 @@ export class SqliteJobStore implements JobStore {
   async insertWithKey(newJob: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome> {
     const insert = this.#db.transaction((): [KeyedInsertOutcome, SqliteJobRow | undefined] => {
       const now = this.#now();
-      const held = this.#statements.getKey.get({ scope: key.scope, key: key.key });
-      if (held && held.expires_at > now) {
-        const existing = this.#statements.get.get({ id: held.job_id, now });
+      const storedKey = this.#statements.getKey.get({ scope: key.scope, key: key.key });
+      if (storedKey && storedKey.expires_at > now) {
+        const existing = this.#statements.get.get({ id: storedKey.job_id, now });
         if (existing) {
           const job = jobFromRow(existing);
-          const same = held.fingerprint === key.fingerprint;
+          const same = storedKey.fingerprint === key.fingerprint;
           return [same ? { kind: 'existing', job } : { kind: 'mismatch', job }, undefined];
         }
       }
-      if (held) this.#statements.deleteKey.run({ scope: key.scope, key: key.key });
+      if (storedKey) this.#statements.deleteKey.run({ scope: key.scope, key: key.key });
       const row = this.#insertRow(newJob, now);
       this.#statements.insertKey.run({
         scope: key.scope,
