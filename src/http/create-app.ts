@@ -6,6 +6,7 @@ import { schema } from '../graphql/schema.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { JobWatcher } from '../push/job-watcher.js';
+import { FinishedPollCache } from '../rest/finished-poll-cache.js';
 import { PollRateLimiter } from '../rest/poll-rate-limiter.js';
 import { useRestAdapter } from '../rest/rest-adapter.js';
 import type { JobStore } from '../store/job-store.js';
@@ -43,7 +44,10 @@ export interface AppOptions {
 /** Default cap of `Prefer: wait` and of the `wait` argument of `job`, in seconds. */
 export const DEFAULT_MAX_WAIT_SECONDS = 30;
 
-export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext> & {
+  /** Answers repeated polls of finished jobs before yoga; `listen` consults it first. */
+  readonly finishedPolls: FinishedPollCache;
+};
 
 /**
  * Creates the fetch-style HTTP application: GraphQL and GraphiQL at /graphql, the REST adapter
@@ -60,7 +64,12 @@ export function createApp(options: AppOptions): App {
   });
   const watcher = new JobWatcher(store);
   const maxWaitSeconds = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
-  const app: App = createYoga<Record<string, unknown>, GraphQLContext>({
+  const pollRateLimiter = new PollRateLimiter(options.now);
+  const finishedPolls = new FinishedPollCache(pollRateLimiter, options.now);
+  const yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext> = createYoga<
+    Record<string, unknown>,
+    GraphQLContext
+  >({
     schema,
     context: ({ request }) => ({
       store,
@@ -96,11 +105,12 @@ export function createApp(options: AppOptions): App {
         logger,
         publicUrl: options.publicUrl ?? null,
         // A fresh server context per call, because yoga adds the request and params to it.
-        executeGraphQL: async (params, request) => app.getResultForParams({ params, request }, {}),
+        executeGraphQL: async (params, request) => yoga.getResultForParams({ params, request }, {}),
         maxWaitSeconds,
-        pollRateLimiter: new PollRateLimiter(options.now),
+        pollRateLimiter,
+        finishedPolls,
       }),
     ],
   });
-  return app;
+  return Object.assign(yoga, { finishedPolls });
 }

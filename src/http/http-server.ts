@@ -6,6 +6,7 @@ import type { App } from './create-app.js';
 /**
  * Returns a node request listener for the app. A `Host` header that is not a valid host gets a
  * 400 response here, because the fetch adapter builds the request URL from it and would fail.
+ * Repeated polls of finished jobs are answered from the app's cache without entering yoga.
  */
 export function requestListener(app: App) {
   return (request: IncomingMessage, response: ServerResponse): void => {
@@ -17,6 +18,7 @@ export function requestListener(app: App) {
       );
       return;
     }
+    if (app.finishedPolls.serve(request, response)) return;
     void app(request, response);
   };
 }

@@ -74,9 +74,17 @@ function windowKey(client: string, jobId: string): string {
  * budgets are still per job, so this only matters when several clients poll the same job.
  */
 export function clientIdentity(request: Request, serverContext: unknown): string {
-  const hash = credentialsHash(request.headers);
+  const node = nodeRequestOf(serverContext);
+  if (node) return nodeClientIdentity(node);
+  const hash = credentialsHash(request.headers.get('authorization'));
+  return hash === null ? IN_PROCESS_CLIENT : `authorization:${hash}`;
+}
+
+/** Identifies the client of a request that `node:http` serves, as `clientIdentity` does. */
+export function nodeClientIdentity(request: IncomingMessage): string {
+  const hash = credentialsHash(request.headers.authorization);
   if (hash !== null) return `authorization:${hash}`;
-  const address = nodeRequestOf(serverContext)?.socket.remoteAddress;
+  const address = request.socket.remoteAddress;
   return address ? `address:${address}` : IN_PROCESS_CLIENT;
 }
 

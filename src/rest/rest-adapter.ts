@@ -3,6 +3,7 @@ import { isJobId } from '../job/job-id.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { idempotencyKeyProblem, parseIdempotencyKeyHeader } from '../submit/idempotency.js';
+import type { FinishedPollCache } from './finished-poll-cache.js';
 import { callGraphQL, type ExecuteGraphQL, toRestError } from './graphql-call.js';
 import {
   jsonResponse,
@@ -34,9 +35,18 @@ export interface RestAdapterOptions {
   maxWaitSeconds: number;
   /** Budgets `GET /jobs/{id}` polls per client and job. */
   pollRateLimiter: PollRateLimiter;
+  /** Receives the poll response of each finished job, to answer its later polls directly. */
+  finishedPolls: FinishedPollCache;
 }
 
 type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
+
+/** Job statuses whose poll response never changes until the job expires. */
+const FINISHED_STATUSES: ReadonlySet<GraphQLJob['status']> = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+]);
 
 const JOB_PATH = /^\/jobs\/([^/]+)$/;
 /** Path of the GraphQL endpoint and GraphiQL, which yoga serves. */
@@ -173,11 +183,27 @@ class RestRoutes {
     if (!job)
       return problemResponse('not_found', `No job with id "${id}" exists, or it has expired.`);
     const retryAfter = this.#retryAfter(job);
-    const response = pollResponse(job, retryAfter);
+    let response = pollResponse(job, retryAfter);
     if (response.status === 202) limiter.recordRetryAfter(client, id, retryAfter);
     response.headers.set('vary', 'Prefer');
+    if (FINISHED_STATUSES.has(job.status)) response = await this.#rememberFinished(job, response);
     if (wait !== null) response.headers.set('preference-applied', `wait=${wait}`);
     return response;
+  }
+
+  /** Hands the response of a finished job to the cache and returns an unread copy of it. */
+  async #rememberFinished(job: GraphQLJob, response: Response): Promise<Response> {
+    const body = await response.text();
+    const { status, statusText } = response;
+    const headers = Object.fromEntries(response.headers);
+    this.#options.finishedPolls.remember(job.id, {
+      status,
+      statusText,
+      headers,
+      body,
+      expiresAt: job.expiresAt === null ? null : Date.parse(job.expiresAt),
+    });
+    return new Response(body, { status, statusText, headers });
   }
 
   async #cancel(id: string, request: Request): Promise<Response> {

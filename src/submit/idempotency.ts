@@ -53,7 +53,7 @@ export function parseIdempotencyKeyHeader(value: string): string | null {
  * scope for anonymous callers. The hash keeps credentials out of the database.
  */
 export function callerScopeOf(headers: Headers): string {
-  const hash = credentialsHash(headers);
+  const hash = credentialsHash(headers.get('authorization'));
   return hash === null ? 'anonymous' : `auth:${hash}`;
 }
 
