@@ -1,5 +1,6 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useFinishedResultCache } from '../graphql/finished-result-cache.js';
 import type { GraphQLContext } from '../graphql/graphql-context.js';
 import { createErrorMasker } from '../graphql/mask-error.js';
 import { schema } from '../graphql/schema.js';
@@ -37,7 +38,7 @@ export interface AppOptions {
    * NODE_ENV is `production`.
    */
   hideFieldSuggestions?: boolean;
-  /** Clock of the poll rate limit, in epoch milliseconds. Default: `Date.now`. */
+  /** Clock of the poll rate limit and of cache expiry, in epoch milliseconds. Default: `Date.now`. */
   now?: () => number;
 }
 
@@ -100,6 +101,7 @@ export function createApp(options: AppOptions): App {
       }),
       useBatchLimit(),
       useGraphQLRequestErrors(GRAPHQL_ENDPOINT),
+      useFinishedResultCache(options.now),
       useRestAdapter({
         kinds,
         logger,

@@ -2,6 +2,7 @@ import type { Job, JobFailure, JobProgress } from '../../job/job.js';
 import { isJobId } from '../../job/job-id.js';
 import { isTerminalStatus } from '../../job/job-status.js';
 import { builder } from '../builder.js';
+import { noteJobsRead } from '../finished-result-cache.js';
 import { JobStatusEnum } from './job-status.js';
 
 const JobProgressType = builder.objectRef<JobProgress>('JobProgress').implement({
@@ -34,7 +35,11 @@ export const Operation = builder.loadableInterface('Operation', {
   description: 'A long-running operation. Poll it by id until `done` is true.',
   interfaces: [builder.nodeInterfaceRef()],
   // Missing jobs load as null, which a nullable field such as job(id) returns as null.
-  load: (ids: string[], context) => loadJobs(ids, context.store) as Promise<Job[]>,
+  load: async (ids: string[], context) => {
+    const jobs = await loadJobs(ids, context.store);
+    noteJobsRead(context, jobs);
+    return jobs as Job[];
+  },
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The job token, the same one REST uses in /jobs/{id}.' }),
     kind: t.exposeString('kind'),

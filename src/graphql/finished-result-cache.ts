@@ -1,0 +1,110 @@
+import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { Job } from '../job/job.js';
+import { isTerminalStatus } from '../job/job-status.js';
+
+/** Maximum number of results in the cache. */
+export const FINISHED_RESULT_CACHE_MAX_ENTRIES = 10_000;
+/** Maximum total size of cached results, measured as JSON text, in bytes. */
+export const FINISHED_RESULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Root fields whose result depends only on the job they load by id. */
+const LOOKUP_FIELDS: ReadonlySet<string> = new Set(['job', 'node', '__typename']);
+
+/** Summary of the jobs that the execution of one request has loaded. */
+interface JobReads {
+  /** False once a read returned nothing or an unfinished job. */
+  allFinished: boolean;
+  /** Earliest expiry of the jobs read, in epoch milliseconds. Infinity when none expires. */
+  expiresAt: number;
+}
+
+interface CachedResult {
+  result: ExecutionResult;
+  expiresAt: number;
+}
+
+const readsByContext = new WeakMap<object, JobReads>();
+
+/**
+ * Records the jobs that the Operation loader returned for a request's context. The cache keeps
+ * a result only when every recorded job was finished. Call it with every batch the loader returns.
+ */
+export function noteJobsRead(context: object, jobs: readonly (Job | null)[]): void {
+  const reads = readsByContext.get(context);
+  if (!reads) return;
+  for (const job of jobs) {
+    if (!job || !isTerminalStatus(job.status)) {
+      reads.allFinished = false;
+      continue;
+    }
+    if (job.expiresAt) reads.expiresAt = Math.min(reads.expiresAt, job.expiresAt.getTime());
+  }
+}
+
+/**
+ * Caches the results of queries that only look up finished jobs by id, and returns them again
+ * without executing. A query qualifies when every root field is `job`, `node` or `__typename`,
+ * and a result is kept only when it has no errors and every job its execution loaded was
+ * finished. A finished job does not change until it expires, and every Operation field is
+ * computed from the job alone, so such a result stays exact until the earliest `expiresAt` of
+ * its jobs. The key is the parsed document (yoga's parser cache returns the same object for
+ * the same text), the operation name and the variables.
+ */
+export function useFinishedResultCache(now: () => number = Date.now): Plugin {
+  const results = new LRUCache<string, CachedResult>({
+    max: FINISHED_RESULT_CACHE_MAX_ENTRIES,
+    maxSize: FINISHED_RESULT_CACHE_MAX_BYTES,
+    sizeCalculation: (entry) => Math.max(1, JSON.stringify(entry.result).length),
+  });
+  const documents = new DocumentKeys();
+
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const { document, operationName, variableValues, contextValue } = args;
+      if (!isLookupQuery(document, operationName)) return undefined;
+      const key = `${documents.keyOf(document)}\n${operationName ?? ''}\n${JSON.stringify(variableValues ?? {})}`;
+      const cached = results.get(key);
+      if (cached && cached.expiresAt > now()) {
+        setResultAndStopExecution(cached.result);
+        return undefined;
+      }
+
+      const reads: JobReads = { allFinished: true, expiresAt: Number.POSITIVE_INFINITY };
+      readsByContext.set(contextValue as object, reads);
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result || result.errors?.length) return;
+          if (!reads.allFinished || reads.expiresAt <= now()) return;
+          results.set(key, { result, expiresAt: reads.expiresAt });
+        },
+      };
+    },
+  };
+}
+
+/** Reports whether the executed operation is a query made only of job lookups by id. */
+function isLookupQuery(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'query') return false;
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && LOOKUP_FIELDS.has(selection.name.value),
+  );
+}
+
+/** Numbers parsed documents by identity, so that a cache key does not repeat the text. */
+class DocumentKeys {
+  readonly #keys = new WeakMap<DocumentNode, number>();
+  #next = 0;
+
+  keyOf(document: DocumentNode): number {
+    let key = this.#keys.get(document);
+    if (key === undefined) {
+      key = this.#next;
+      this.#next += 1;
+      this.#keys.set(document, key);
+    }
+    return key;
+  }
+}
