@@ -6,6 +6,8 @@ export function toYogaLogger(logger: Logger) {
   const write =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
+      // yoga logs each request at debug level, so skip the formatting when the level is off.
+      if (!log.isLevelEnabled(level)) return;
       const [first, ...rest] = args;
       if (first instanceof Error) log[level]({ err: first }, rest.map(String).join(' '));
       else
