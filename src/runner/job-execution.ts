@@ -45,7 +45,10 @@ export class JobExecution {
     store: JobStore;
     logger: Logger;
     onProgress: (percent: number, message: string) => void;
-    /** Called once the processor has settled or been abandoned, before the outcome is written. */
+    /**
+     * Called once the processor has settled or been abandoned, before the outcome is written.
+     * Not called for an attempt whose processor never started.
+     */
     onProcessed?: () => void;
   }) {
     this.job = options.job;
@@ -60,7 +63,14 @@ export class JobExecution {
     if (!this.#controller.signal.aborted) this.#controller.abort(new RunnerAbortError(reason));
   }
 
+  /**
+   * Runs the processor and writes the outcome. An attempt aborted before it ran (a held job that
+   * was cancelled, lost its lease or was handed back at shutdown) never starts its processor and
+   * goes straight to the handling of its abort reason.
+   */
   async run(): Promise<ExecutionOutcome> {
+    const signal = this.#controller.signal;
+    if (signal.aborted) return this.#recordError(signal.reason);
     const kind = this.#kind;
     if (!kind) {
       this.#log.error({ kind: this.job.kind }, 'job kind is not registered in this process');
