@@ -66,7 +66,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   readonly #held: JobExecution[] = [];
   /**
    * Attempts whose processor is still running, one per slot. A slot is freed before its outcome
-   * is written, so the next job starts while that write is in flight; `#running` keeps the job
+   * is written, so the next job starts while that write is in flight. `#running` keeps the job
    * until the write is done.
    */
   readonly #slots = new Set<JobExecution>();
@@ -160,7 +160,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
 
   /**
    * Renews the leases of running and held attempts. An attempt missing from the result lost its
-   * lease and stops without writing; one that is now Cancelling is aborted, which covers cancel
+   * lease and stops without writing. One that is now Cancelling is aborted, which covers cancel
    * requests whose notification never arrived.
    */
   async #heartbeat(): Promise<void> {
@@ -265,10 +265,10 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   /** Claims jobs for the free slots plus the prefetch, less the jobs already held. */
   async #claimFreeSlots(): Promise<void> {
     const free = this.#concurrency - this.#slots.size;
-    const wanted = free + this.#prefetch - this.#held.length;
-    if (wanted <= 0) return;
+    const requested = free + this.#prefetch - this.#held.length;
+    if (requested <= 0) return;
     const claimed = this.#store
-      .claim(wanted, { owner: this.owner, leaseMs: this.#leaseMs })
+      .claim(requested, { owner: this.owner, leaseMs: this.#leaseMs })
       .then((jobs) => {
         for (const job of jobs) this.#hold(job);
         return jobs.length;
@@ -278,7 +278,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       const count = await claimed;
       this.#claimRetryDelayMs = CLAIM_RETRY_MIN_DELAY_MS;
       this.#startHeld();
-      if (count === wanted) this.#claimAgain = true;
+      if (count === requested) this.#claimAgain = true;
     } catch (error) {
       const delay = this.#claimRetryDelayMs;
       this.#log.error({ err: error, retryInMs: delay }, 'claiming jobs failed; retrying');
