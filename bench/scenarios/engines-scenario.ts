@@ -46,7 +46,9 @@ export function engineMethod(jobs: number): string[] {
       '`completeJobBatchDelay: 0`, pg-boss `batchSize: 100`. The BullMQ open-source Worker ' +
       'has no batched fetch. jobtoken has no bulk submit call, but its PostgreSQL store writes ' +
       'concurrent inserts in one statement, so its batched run starts each chunk of 100 ' +
-      'inserts at once.',
+      'inserts at once. Its batched fetch is the runner’s `prefetch: 100` (`JOB_PREFETCH=100`), ' +
+      'which claims up to 100 jobs beyond the free slots, as graphile-worker’s local queue ' +
+      'does; the unbatched run claims only for free slots.',
     'jobtoken runs its JobRunner on the PostgreSQL store as `src/jobtoken.ts` assembles it. ' +
       'BullMQ 6 uses its PostgreSQL backend (`createPostgresBackend`), not Redis.',
     'pg-boss 10 has no in-process concurrency for one `work` call, so it gets ' +
