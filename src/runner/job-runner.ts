@@ -350,19 +350,21 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
 
   #report(execution: JobExecution, outcome: ExecutionOutcome): void {
     const { id, attempt } = execution.job;
-    const log = this.#log.child({ jobId: id, attempt });
+    // Bindings per call instead of a child logger, which pino would build for every job.
+    const ids = { jobId: id, attempt };
     switch (outcome.kind) {
       case 'completed':
-        log.info('job completed');
+        this.#log.info(ids, 'job completed');
         this.emit('job:completed', outcome.job);
         return;
       case 'failed':
-        log.warn({ code: outcome.job.error?.code }, 'job failed');
+        this.#log.warn({ ...ids, code: outcome.job.error?.code }, 'job failed');
         this.emit('job:failed', outcome.job);
         return;
       case 'retrying':
-        log.warn(
+        this.#log.warn(
           {
+            ...ids,
             code: outcome.job.error?.code,
             maxAttempts: outcome.job.maxAttempts,
             nextAttemptAt: outcome.job.nextAttemptAt,
@@ -372,15 +374,15 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
         this.emit('job:retrying', outcome.job);
         return;
       case 'cancelled':
-        log.info('job cancelled');
+        this.#log.info(ids, 'job cancelled');
         this.emit('job:cancelled', outcome.job);
         return;
       case 'released':
-        log.info('job handed back to Pending at shutdown');
+        this.#log.info(ids, 'job handed back to Pending at shutdown');
         this.emit('job:released', { id, attempt });
         return;
       case 'superseded':
-        log.warn('job outcome discarded because the attempt no longer owns the job');
+        this.#log.warn(ids, 'job outcome discarded because the attempt no longer owns the job');
     }
   }
 }
