@@ -130,14 +130,14 @@ const ENGINE_MISS_REASONS: Partial<
 > = {
   'graphile-worker': {
     batched:
-      'graphile-worker’s local queue locks 100 jobs per fetch, ahead of its 10 slots. ' +
-      'jobtoken marks a job Running only when a slot starts it, so it claims at most ' +
-      '`concurrency` jobs per round trip.',
+      'Both engines claim up to 100 jobs ahead of their 10 slots, and both runs keep the ' +
+      'Node process busy, so CPU time per job decides. jobtoken spends about twice as much: ' +
+      'it reads back every job row at submit, claim and completion, receives a change ' +
+      'notification for each of them, and caches every completed job, while graphile-worker ' +
+      'deletes completed jobs without reading them back and notifies once per insert statement.',
   },
   'pg-boss': {
-    batched:
-      'pg-boss fetches 100 jobs per call and completes them in one statement, while ' +
-      'jobtoken claims at most `concurrency` jobs per round trip.',
+    batched: 'pg-boss fetches 100 jobs per call and completes them in one statement.',
   },
   bullmq: {
     unbatched:
