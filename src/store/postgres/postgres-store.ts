@@ -21,7 +21,6 @@ import { jobFromPostgresRow, type PostgresJobRow } from './postgres-job-row.js';
 import { PostgresListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { SQL } from './postgres-sql.js';
-import { parseTimestamptz, TIMESTAMPTZ_OID } from './timestamptz-parser.js';
 import { WriteBatcher } from './write-batcher.js';
 
 const DEADLINE_EXCEEDED = JSON.stringify(DEADLINE_EXCEEDED_FAILURE);
@@ -50,12 +49,6 @@ function byCreation(first: Job, second: Job): number {
   if (first.id === second.id) return 0;
   return first.id < second.id ? -1 : 1;
 }
-
-/** The driver's type parsers, with the fast path for `timestamptz`. */
-const typeParser = ((oid: number, format?: 'text' | 'binary') =>
-  oid === TIMESTAMPTZ_OID && format !== 'binary'
-    ? parseTimestamptz
-    : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'];
 
 /** Default number of pooled connections per process, besides the listening one. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -121,11 +114,7 @@ export class PostgresJobStore implements JobStore {
       connectionString: options.connectionString,
       // Lets operators (and tests) find this store's connections in pg_stat_activity.
       application_name: `jobtoken:${options.schema}`.slice(0, 63),
-      // UTC and ISO dates give timestamps the one shape that `parseTimestamptz` reads fast.
-      options:
-        `-c search_path=${options.schema.replaceAll(/[^\w$]/g, '')} ` +
-        '-c TimeZone=UTC -c DateStyle=ISO',
-      types: { getTypeParser: typeParser },
+      options: `-c search_path=${options.schema.replaceAll(/[^\w$]/g, '')}`,
       statement_timeout: STATEMENT_TIMEOUT_MS,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
