@@ -103,6 +103,7 @@ async function startRunner(
     kinds,
     logger,
     concurrency: config.concurrency,
+    prefetch: config.prefetch,
     leaseMs: config.leaseMs,
   });
   // An embedded store has one process, so whatever it left running at a crash is abandoned and

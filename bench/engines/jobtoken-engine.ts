@@ -5,13 +5,14 @@ import { createLogger } from '../../src/log/logger.js';
 import { JobRunner } from '../../src/runner/job-runner.js';
 import { CachedJobStore } from '../../src/store/cached/cached-store.js';
 import { PostgresJobStore } from '../../src/store/postgres/postgres-store.js';
-import { countdown, type Engine, submitEach, submitInChunks } from './engine.js';
+import { BATCH_SIZE, countdown, type Engine, submitEach, submitInChunks } from './engine.js';
 
 /**
  * jobtoken's own runner on its PostgreSQL store, assembled as `src/jobtoken.ts` does, with a
  * job kind that returns at once. jobtoken has no bulk submit call, but the store writes
  * concurrent inserts in one statement, so the batched run starts each chunk of inserts at once.
- * The runner always claims as many jobs as it has free slots in one statement.
+ * The batched run also sets the runner's `prefetch` to `BATCH_SIZE`, as an operator would with
+ * `JOB_PREFETCH`; the unbatched run claims only for free slots.
  */
 export const jobtokenEngine: Engine = async (run) => {
   const logger = createLogger('warn');
@@ -31,7 +32,13 @@ export const jobtokenEngine: Engine = async (run) => {
       process: async (input) => input,
     },
   ]);
-  const runner = new JobRunner({ store, kinds, logger, concurrency: run.concurrency });
+  const runner = new JobRunner({
+    store,
+    kinds,
+    logger,
+    concurrency: run.concurrency,
+    prefetch: run.batched ? BATCH_SIZE : 0,
+  });
   const completed = countdown(run.jobs);
   runner.on('job:completed', () => completed.tick());
   await runner.start();

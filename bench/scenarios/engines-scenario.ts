@@ -46,7 +46,9 @@ export function engineMethod(jobs: number): string[] {
       '`completeJobBatchDelay: 0`, pg-boss `batchSize: 100`. The BullMQ open-source Worker ' +
       'has no batched fetch. jobtoken has no bulk submit call, but its PostgreSQL store writes ' +
       'concurrent inserts in one statement, so its batched run starts each chunk of 100 ' +
-      'inserts at once.',
+      'inserts at once. Its batched fetch is the runner’s `prefetch: 100` (`JOB_PREFETCH=100`), ' +
+      'which claims up to 100 jobs beyond the free slots, as graphile-worker’s local queue ' +
+      'does; the unbatched run claims only for free slots.',
     'jobtoken runs its JobRunner on the PostgreSQL store as `src/jobtoken.ts` assembles it. ' +
       'BullMQ 6 uses its PostgreSQL backend (`createPostgresBackend`), not Redis.',
     'pg-boss 10 has no in-process concurrency for one `work` call, so it gets ' +
@@ -128,14 +130,14 @@ const ENGINE_MISS_REASONS: Partial<
 > = {
   'graphile-worker': {
     batched:
-      'graphile-worker’s local queue locks 100 jobs per fetch, ahead of its 10 slots. ' +
-      'jobtoken marks a job Running only when a slot starts it, so it claims at most ' +
-      '`concurrency` jobs per round trip.',
+      'Both engines claim up to 100 jobs ahead of their 10 slots, and both runs keep the ' +
+      'Node process busy, so CPU time per job decides. jobtoken spends about twice as much: ' +
+      'it reads back every job row at submit, claim and completion, receives a change ' +
+      'notification for each of them, and caches every completed job, while graphile-worker ' +
+      'deletes completed jobs without reading them back and notifies once per insert statement.',
   },
   'pg-boss': {
-    batched:
-      'pg-boss fetches 100 jobs per call and completes them in one statement, while ' +
-      'jobtoken claims at most `concurrency` jobs per round trip.',
+    batched: 'pg-boss fetches 100 jobs per call and completes them in one statement.',
   },
   bullmq: {
     unbatched:

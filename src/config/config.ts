@@ -15,6 +15,8 @@ export interface Config {
   retentionMs: number;
   /** Jobs one process runs at the same time. */
   concurrency: number;
+  /** Claimed jobs one process holds beyond its free slots; they are Running from the claim. */
+  prefetch: number;
   /** Base of absolute `Location` URLs; null to use the request's own host. */
   publicUrl: URL | null;
   logLevel: LogLevel;
@@ -86,6 +88,14 @@ export const SETTINGS = {
     flag: 'runner-concurrency',
     fallback: '4',
     help: 'jobs run at the same time by one process, 1-1000',
+  },
+  prefetch: {
+    env: 'JOB_PREFETCH',
+    flag: 'job-prefetch',
+    fallback: '0',
+    help:
+      'claimed jobs one process holds beyond its free slots, 0-1000; held jobs show as Running ' +
+      'and no other process can take them until their lease expires',
   },
   publicUrl: {
     env: 'PUBLIC_URL',
@@ -169,6 +179,7 @@ export function loadConfig(
     forecastTimeoutMs: integer('forecastTimeoutMs', 1, 86_400_000),
     retentionMs: integer('retentionSeconds', 86_400, 31_536_000) * 1000,
     concurrency: integer('concurrency', 1, 1000),
+    prefetch: integer('prefetch', 0, 1000),
     publicUrl: parseSetting('publicUrl', () => parsePublicUrl(raw('publicUrl'))),
     logLevel: parseSetting('logLevel', () => parseLogLevel(raw('logLevel'))),
     shutdownGraceMs: integer('shutdownGraceMs', 0, 3_600_000),

@@ -34,8 +34,11 @@ export class JobExecution {
   readonly job: Job;
   readonly #kind: JobKind | undefined;
   readonly #store: JobStore;
-  readonly #log: Logger;
+  readonly #logger: Logger;
+  #jobLogger: Logger | undefined;
   readonly #controller = new AbortController();
+  /** Rejects the wait for the processor with the abort reason; set while the processor runs. */
+  #stopWaiting: ((reason: unknown) => void) | undefined;
   readonly #onProgress: (percent: number, message: string) => void;
   readonly #onProcessed: () => void;
 
@@ -45,22 +48,40 @@ export class JobExecution {
     store: JobStore;
     logger: Logger;
     onProgress: (percent: number, message: string) => void;
-    /** Called once the processor has settled or been abandoned, before the outcome is written. */
+    /**
+     * Called once the processor has settled or been abandoned, before the outcome is written.
+     * Not called for an attempt whose processor never started.
+     */
     onProcessed?: () => void;
   }) {
     this.job = options.job;
     this.#kind = options.kind;
     this.#store = options.store;
-    this.#log = options.logger.child({ jobId: options.job.id, attempt: options.job.attempt });
+    this.#logger = options.logger;
     this.#onProgress = options.onProgress;
     this.#onProcessed = options.onProcessed ?? (() => {});
   }
 
   abort(reason: AbortReason): void {
-    if (!this.#controller.signal.aborted) this.#controller.abort(new RunnerAbortError(reason));
+    if (this.#controller.signal.aborted) return;
+    this.#controller.abort(new RunnerAbortError(reason));
+    this.#stopWaiting?.(this.#controller.signal.reason);
   }
 
+  /** Logger bound to the job and attempt, created on first use since most attempts log nothing. */
+  get #log(): Logger {
+    this.#jobLogger ??= this.#logger.child({ jobId: this.job.id, attempt: this.job.attempt });
+    return this.#jobLogger;
+  }
+
+  /**
+   * Runs the processor and writes the outcome. An attempt aborted before it ran (a held job that
+   * was cancelled, lost its lease or was handed back at shutdown) never starts its processor and
+   * goes straight to the handling of its abort reason.
+   */
   async run(): Promise<ExecutionOutcome> {
+    const signal = this.#controller.signal;
+    if (signal.aborted) return this.#recordError(signal.reason);
     const kind = this.#kind;
     if (!kind) {
       this.#log.error({ kind: this.job.kind }, 'job kind is not registered in this process');
@@ -101,17 +122,17 @@ export class JobExecution {
       throw new JobFailedError('unprocessable_input', message);
     }
     const input = parsed.data;
+    // Only `abort()` aborts the signal, so it rejects this wait directly, which costs less than
+    // an event listener per attempt.
+    const aborted = new Promise<never>((_, reject) => {
+      this.#stopWaiting = reject;
+    });
     const processing = kind.process(input, {
       jobId: this.job.id,
       attempt: this.job.attempt,
       createdAt: this.job.createdAt,
       signal,
       reportProgress: (percent, message) => this.#reportProgress(percent, message),
-    });
-    const aborted = new Promise<never>((_, reject) => {
-      const rejectWithReason = () => reject(signal.reason);
-      if (signal.aborted) rejectWithReason();
-      else signal.addEventListener('abort', rejectWithReason, { once: true });
     });
     // A processor that ignores its signal keeps running, but its late result is ignored.
     processing.catch(() => {});

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
+import type { Job } from '../job/job.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import type { JobChange, JobStore } from '../store/job-store.js';
+import type { AbortReason } from './abort-reasons.js';
 import { type ExecutionOutcome, JobExecution } from './job-execution.js';
 import type { RunnerEvents } from './runner-events.js';
 
@@ -25,6 +27,12 @@ export interface JobRunnerOptions {
   logger: Logger;
   /** Jobs run at the same time. Default DEFAULT_CONCURRENCY. */
   concurrency?: number;
+  /**
+   * Claimed jobs held beyond the free slots, so that a slot that frees starts the next job
+   * without a store round trip. Held jobs are Running in the store, leased to this runner, from
+   * the claim on. Default 0: claim only as many jobs as there are free slots.
+   */
+  prefetch?: number;
   /** Idle polling interval in milliseconds. Default IDLE_POLL_INTERVAL_MS. */
   idlePollIntervalMs?: number;
   /** Lease of one attempt in milliseconds. Default DEFAULT_LEASE_MS. */
@@ -36,32 +44,40 @@ export interface JobRunnerOptions {
 }
 
 /**
- * Claims Pending jobs from the store and runs them, up to `concurrency` at a time. New
- * submissions and finished jobs wake it at once; an idle timer covers anything else.
+ * Claims Pending jobs from the store and runs them, up to `concurrency` at a time, holding up to
+ * `prefetch` more claimed jobs until a slot frees. New submissions and finished jobs wake it at
+ * once; an idle timer covers anything else.
  */
 export class JobRunner extends EventEmitter<RunnerEvents> {
   readonly #store: JobStore;
   readonly #kinds: KindRegistry;
   readonly #log: Logger;
   readonly #concurrency: number;
+  readonly #prefetch: number;
   readonly #idlePollIntervalMs: number;
   readonly #leaseMs: number;
   readonly #heartbeatIntervalMs: number;
   readonly #sweepIntervalMs: number;
   /** Stored with each lease, so an operator can tell which process owns a running job. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Every claimed attempt whose outcome is not written yet, held ones included. */
   readonly #running = new Map<string, JobExecution>();
+  /** Claimed attempts waiting for a slot, oldest claim first; each is also in `#running`. */
+  readonly #held: JobExecution[] = [];
   /**
-   * Slots whose processor is still running. A slot is freed before its outcome is written, so
-   * the next claim overlaps that write; `#running` keeps the job until the write is done.
+   * Attempts whose processor is still running, one per slot. A slot is freed before its outcome
+   * is written, so the next job starts while that write is in flight. `#running` keeps the job
+   * until the write is done.
    */
-  #busySlots = 0;
+  readonly #slots = new Set<JobExecution>();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #settled = new Set<Promise<void>>();
   #unsubscribe: (() => void) | undefined;
   #claiming = false;
   #claimRetryDelayMs = CLAIM_RETRY_MIN_DELAY_MS;
   #claimAgain = false;
+  /** The claim in flight, until its jobs are held; `stop()` waits for it to hand them back. */
+  #claimInFlight: Promise<unknown> | undefined;
   #claimScheduled = false;
   #accepting = false;
 
@@ -71,15 +87,26 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     this.#kinds = options.kinds;
     this.#log = options.logger.child({ component: 'runner' });
     this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.#prefetch = options.prefetch ?? 0;
+    if (!Number.isSafeInteger(this.#prefetch) || this.#prefetch < 0) {
+      throw new RangeError(
+        `Invalid prefetch ${this.#prefetch}: expected a whole number of 0 or more.`,
+      );
+    }
     this.#idlePollIntervalMs = options.idlePollIntervalMs ?? IDLE_POLL_INTERVAL_MS;
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.floor(this.#leaseMs / 3);
     this.#sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   }
 
-  /** Number of jobs running in this process now. */
+  /** Number of jobs started in this process whose outcome is not written yet. */
   get activeCount(): number {
-    return this.#running.size;
+    return this.#running.size - this.#held.length;
+  }
+
+  /** Number of claimed jobs waiting for a free slot. */
+  get heldCount(): number {
+    return this.#held.length;
   }
 
   /**
@@ -97,20 +124,27 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     this.#every(this.#heartbeatIntervalMs, () => this.#heartbeat());
     this.#every(this.#sweepIntervalMs, () => this.#sweepExpiredLeases());
     this.#log.info(
-      { concurrency: this.#concurrency, owner: this.owner, leaseMs: this.#leaseMs },
+      {
+        concurrency: this.#concurrency,
+        prefetch: this.#prefetch,
+        owner: this.owner,
+        leaseMs: this.#leaseMs,
+      },
       'runner started',
     );
     this.#requestClaim();
   }
 
   /**
-   * Stops claiming, gives running jobs `graceMs` to finish, then aborts the rest and hands them
-   * back to Pending without using up their attempt.
+   * Stops claiming and hands held jobs back to Pending at once. Then gives running jobs `graceMs`
+   * to finish, aborts the rest and hands them back too. No attempt handed back is used up.
    */
   async stop(graceMs = 0): Promise<void> {
     this.#accepting = false;
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
     this.#unsubscribe?.();
+    await this.#claimInFlight;
+    for (const execution of [...this.#held]) this.#abort(execution, { kind: 'shutdown' });
     const drained = Promise.allSettled([...this.#settled]);
     if (this.#running.size > 0 && graceMs > 0) await waitAtMost(drained, graceMs);
     for (const execution of this.#running.values()) execution.abort({ kind: 'shutdown' });
@@ -125,9 +159,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   }
 
   /**
-   * Renews the leases of running attempts. An attempt missing from the result lost its lease and
-   * stops without writing; one that is now Cancelling is aborted, which covers cancel requests
-   * whose notification never arrived.
+   * Renews the leases of running and held attempts. An attempt missing from the result lost its
+   * lease and stops without writing. One that is now Cancelling is aborted, which covers cancel
+   * requests whose notification never arrived.
    */
   async #heartbeat(): Promise<void> {
     const attempts = [...this.#running.values()].map(({ job }) => ({
@@ -150,9 +184,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       const status = statusById.get(id);
       if (status === undefined) {
         this.#log.warn({ jobId: id, attempt }, 'lease lost; stopping the attempt without writing');
-        execution.abort({ kind: 'lease_lost' });
+        this.#abort(execution, { kind: 'lease_lost' });
       } else if (status === 'Cancelling') {
-        execution.abort({ kind: 'cancelled' });
+        this.#abort(execution, { kind: 'cancelled' });
       }
     }
   }
@@ -180,7 +214,22 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   #onStoreChange(change: JobChange): void {
     // Claim on the next turn, so that the submitting request finishes its own work first.
     if (change.status === 'Pending') this.#requestClaimSoon();
-    if (change.status === 'Cancelling') this.#running.get(change.id)?.abort({ kind: 'cancelled' });
+    if (change.status !== 'Cancelling') return;
+    const execution = this.#running.get(change.id);
+    if (execution) this.#abort(execution, { kind: 'cancelled' });
+  }
+
+  /**
+   * Aborts an attempt. A held attempt leaves the queue and runs at once without a slot: its
+   * processor never starts, and it only writes the outcome of the abort.
+   */
+  #abort(execution: JobExecution, reason: AbortReason): void {
+    execution.abort(reason);
+    const index = this.#held.indexOf(execution);
+    if (index === -1) return;
+    this.#held.splice(index, 1);
+    this.#settle(execution);
+    this.#requestClaimSoon();
   }
 
   /**
@@ -213,33 +262,37 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     });
   }
 
+  /** Claims jobs for the free slots plus the prefetch, less the jobs already held. */
   async #claimFreeSlots(): Promise<void> {
-    const free = this.#concurrency - this.#busySlots;
-    if (free <= 0) return;
+    const free = this.#concurrency - this.#slots.size;
+    const requested = free + this.#prefetch - this.#held.length;
+    if (requested <= 0) return;
+    const claimed = this.#store
+      .claim(requested, { owner: this.owner, leaseMs: this.#leaseMs })
+      .then((jobs) => {
+        for (const job of jobs) this.#hold(job);
+        return jobs.length;
+      });
+    this.#claimInFlight = claimed.catch(() => {});
     try {
-      const jobs = await this.#store.claim(free, { owner: this.owner, leaseMs: this.#leaseMs });
+      const count = await claimed;
       this.#claimRetryDelayMs = CLAIM_RETRY_MIN_DELAY_MS;
-      for (const job of jobs) this.#execute(job);
-      if (jobs.length === free) this.#claimAgain = true;
+      this.#startHeld();
+      if (count === requested) this.#claimAgain = true;
     } catch (error) {
       const delay = this.#claimRetryDelayMs;
       this.#log.error({ err: error, retryInMs: delay }, 'claiming jobs failed; retrying');
       this.emit('runner:error', error);
       this.#claimRetryDelayMs = Math.min(CLAIM_RETRY_MAX_DELAY_MS, delay * 2);
       await new Promise((resolve) => setTimeout(resolve, delay).unref());
+    } finally {
+      this.#claimInFlight = undefined;
     }
   }
 
-  #execute(job: JobExecution['job']): void {
-    let slotHeld = true;
-    const freeSlot = () => {
-      if (!slotHeld) return;
-      slotHeld = false;
-      this.#busySlots -= 1;
-      this.#requestClaimSoon();
-    };
-    this.#busySlots += 1;
-    const execution = new JobExecution({
+  /** Creates the execution of a claimed job and queues it for a slot. */
+  #hold(job: Job): void {
+    const execution: JobExecution = new JobExecution({
       job,
       kind: this.#kinds.get(job.kind),
       store: this.#store,
@@ -250,11 +303,35 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
           attempt: job.attempt,
           progress: { percent, message },
         }),
-      onProcessed: freeSlot,
+      onProcessed: () => this.#freeSlot(execution),
     });
     this.#running.set(job.id, execution);
-    this.#log.info({ jobId: job.id, kind: job.kind, attempt: job.attempt }, 'job started');
-    this.emit('job:started', job);
+    this.#held.push(execution);
+  }
+
+  /** Starts held jobs, oldest claim first, while slots are free and the runner accepts work. */
+  #startHeld(): void {
+    while (this.#accepting && this.#slots.size < this.#concurrency) {
+      const execution = this.#held.shift();
+      if (!execution) return;
+      const { job } = execution;
+      this.#slots.add(execution);
+      this.#log.info({ jobId: job.id, kind: job.kind, attempt: job.attempt }, 'job started');
+      this.emit('job:started', job);
+      this.#settle(execution);
+    }
+  }
+
+  /** Frees the slot of an attempt, once: the next held job starts and the queue is topped up. */
+  #freeSlot(execution: JobExecution): void {
+    if (!this.#slots.delete(execution)) return;
+    this.#startHeld();
+    this.#requestClaimSoon();
+  }
+
+  /** Runs an attempt and reports its outcome; the job leaves `#running` once that is written. */
+  #settle(execution: JobExecution): void {
+    const { job } = execution;
     const settled = execution
       .run()
       .then((outcome) => this.#report(execution, outcome))
@@ -263,28 +340,31 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
         this.emit('runner:error', error);
       })
       .finally(() => {
-        this.#running.delete(job.id);
+        // The job may have come back to this runner as a newer attempt in the meantime.
+        if (this.#running.get(job.id) === execution) this.#running.delete(job.id);
         this.#settled.delete(settled);
-        freeSlot();
+        this.#freeSlot(execution);
       });
     this.#settled.add(settled);
   }
 
   #report(execution: JobExecution, outcome: ExecutionOutcome): void {
     const { id, attempt } = execution.job;
-    const log = this.#log.child({ jobId: id, attempt });
+    // Bindings per call instead of a child logger, which pino would build for every job.
+    const ids = { jobId: id, attempt };
     switch (outcome.kind) {
       case 'completed':
-        log.info('job completed');
+        this.#log.info(ids, 'job completed');
         this.emit('job:completed', outcome.job);
         return;
       case 'failed':
-        log.warn({ code: outcome.job.error?.code }, 'job failed');
+        this.#log.warn({ ...ids, code: outcome.job.error?.code }, 'job failed');
         this.emit('job:failed', outcome.job);
         return;
       case 'retrying':
-        log.warn(
+        this.#log.warn(
           {
+            ...ids,
             code: outcome.job.error?.code,
             maxAttempts: outcome.job.maxAttempts,
             nextAttemptAt: outcome.job.nextAttemptAt,
@@ -294,15 +374,15 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
         this.emit('job:retrying', outcome.job);
         return;
       case 'cancelled':
-        log.info('job cancelled');
+        this.#log.info(ids, 'job cancelled');
         this.emit('job:cancelled', outcome.job);
         return;
       case 'released':
-        log.info('job handed back to Pending at shutdown');
+        this.#log.info(ids, 'job handed back to Pending at shutdown');
         this.emit('job:released', { id, attempt });
         return;
       case 'superseded':
-        log.warn('job outcome discarded because the attempt no longer owns the job');
+        this.#log.warn(ids, 'job outcome discarded because the attempt no longer owns the job');
     }
   }
 }

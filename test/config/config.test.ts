@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(config.store).toEqual({ kind: 'sqlite', filename: resolve('data/jobtoken.db') });
     expect(config.retentionMs).toBe(24 * 3600 * 1000);
     expect(config.concurrency).toBe(4);
+    expect(config.prefetch).toBe(0);
     expect(config.publicUrl).toBeNull();
     expect(config.forecastDurationMs).toBe(4000);
     expect(config.forecastMaxAttempts).toBe(3);
@@ -24,6 +25,7 @@ describe('loadConfig', () => {
       FORECAST_DURATION_MS: '0',
       JOB_RETENTION_SECONDS: '172800',
       RUNNER_CONCURRENCY: '16',
+      JOB_PREFETCH: '100',
       FORECAST_MAX_ATTEMPTS: '5',
       FORECAST_DEADLINE_MS: '120000',
       IDEMPOTENCY_KEY_TTL_SECONDS: '3600',
@@ -34,6 +36,7 @@ describe('loadConfig', () => {
     expect(config.forecastDurationMs).toBe(0);
     expect(config.retentionMs).toBe(172_800_000);
     expect(config.concurrency).toBe(16);
+    expect(config.prefetch).toBe(100);
     expect(config.forecastMaxAttempts).toBe(5);
     expect(config.forecastDeadlineMs).toBe(120_000);
     expect(config.idempotencyKeyTtlSeconds).toBe(3600);
@@ -41,9 +44,13 @@ describe('loadConfig', () => {
   });
 
   it('prefers flags over the environment', () => {
-    const config = loadConfig(['--port', '9000', '--database-url=memory:'], { PORT: '8080' });
+    const config = loadConfig(['--port', '9000', '--database-url=memory:', '--job-prefetch=20'], {
+      PORT: '8080',
+      JOB_PREFETCH: '10',
+    });
     expect(config.port).toBe(9000);
     expect(config.store).toEqual({ kind: 'memory' });
+    expect(config.prefetch).toBe(20);
   });
 
   it('accepts a relative file: URL', () => {
@@ -56,6 +63,13 @@ describe('loadConfig', () => {
     [{ PORT: '-1' }, /Invalid PORT/],
     [{ FORECAST_DURATION_MS: '1.5' }, /Invalid FORECAST_DURATION_MS/],
     [{ RUNNER_CONCURRENCY: '0' }, /Invalid RUNNER_CONCURRENCY .*1-1000/],
+    [
+      { JOB_PREFETCH: '1001' },
+      /Invalid JOB_PREFETCH \(--job-prefetch\): "1001"\. Accepted: claimed jobs .*, 0-1000;/,
+    ],
+    [{ JOB_PREFETCH: '-1' }, /Invalid JOB_PREFETCH \(--job-prefetch\): "-1"\. Accepted: .*0-1000/],
+    [{ JOB_PREFETCH: '2.5' }, /Invalid JOB_PREFETCH \(--job-prefetch\): "2\.5"\./],
+    [{ JOB_PREFETCH: 'ten' }, /Invalid JOB_PREFETCH \(--job-prefetch\): "ten"\./],
     [{ JOB_RETENTION_SECONDS: '3600' }, /Invalid JOB_RETENTION_SECONDS .*at least 24 hours/],
     [{ FORECAST_MAX_ATTEMPTS: '0' }, /Invalid FORECAST_MAX_ATTEMPTS .*1-100/],
     [{ IDEMPOTENCY_KEY_TTL_SECONDS: '10' }, /Invalid IDEMPOTENCY_KEY_TTL_SECONDS/],

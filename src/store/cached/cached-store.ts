@@ -28,7 +28,9 @@ export interface CachedJobStoreOptions {
  * Wraps a store and serves repeated reads of finished jobs from a bounded LRU cache. Only
  * terminal jobs are cached: they never change, so the cache needs no invalidation, and it stops
  * serving a job once its `expiresAt` has passed. Unfinished jobs are always read from the store.
- * Cached jobs are deep-frozen and shared between callers.
+ * Cached jobs are deep-frozen and shared between callers. The wrapped store must return a new
+ * object from every call, as the memory, SQLite and PostgreSQL stores do, because the cache
+ * freezes that object instead of a copy.
  */
 export class CachedJobStore implements JobStore {
   readonly #inner: JobStore;
@@ -154,10 +156,13 @@ export class CachedJobStore implements JobStore {
     return job;
   }
 
-  /** Caches a terminal job as a frozen copy, so callers can share it without copying. */
+  /**
+   * Caches a terminal job frozen, so callers can share it without copying. No copy is made, since
+   * the wrapped store returned a new object that only this call holds.
+   */
   #remember(job: Job | null): Job | null {
     if (!job || !isTerminalStatus(job.status)) return job;
-    const frozen = deepFreeze(structuredClone(job));
+    const frozen = deepFreeze(job);
     this.#finished.set(job.id, frozen);
     return frozen;
   }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { sql as createJobs } from './migrations/0001-create-jobs.js';
 import { sql as addRetriesDeadlinesKeys } from './migrations/0002-add-retries-deadlines-keys.js';
+import { sql as addClaimFunction } from './migrations/0003-add-claim-function.js';
 
 interface Migration {
   version: number;
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'create-jobs', sql: createJobs },
   { version: 2, name: 'add-retries-deadlines-keys', sql: addRetriesDeadlinesKeys },
+  { version: 3, name: 'add-claim-function', sql: addClaimFunction },
 ];
 
 export const LATEST_POSTGRES_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

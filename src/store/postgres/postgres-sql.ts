@@ -3,8 +3,6 @@
 const NOW = "date_trunc('milliseconds', now())";
 const LIVE = '(expires_at IS NULL OR expires_at > now())';
 const LEASED = 'lease_expires_at > now()';
-const DUE = `(next_attempt_at IS NULL OR next_attempt_at <= now())
-  AND (deadline_at IS NULL OR deadline_at > now())`;
 /** Keys that no longer protect anything: past their time to live, or their job is gone. */
 const DEAD_KEY = `(k.expires_at <= now() OR NOT EXISTS (
   SELECT 1 FROM jobs j WHERE j.id = k.job_id AND (j.expires_at IS NULL OR j.expires_at > now())))`;
@@ -78,21 +76,12 @@ export const SQL = {
     ORDER BY created_at DESC, id DESC
     LIMIT $4`,
   /**
-   * $1 limit, $2 owner, $3 lease ms. SKIP LOCKED lets concurrent claims pass over rows another
-   * transaction is claiming, so no job is returned twice and no claim waits.
+   * $1 limit, $2 owner, $3 lease ms. The statement is the `claim_jobs` function of migration
+   * 0003, whose planner settings keep each claim to the rows it takes. SKIP LOCKED lets
+   * concurrent claims pass over rows another transaction is claiming, so no job is returned
+   * twice and no claim waits. Rows come back in no particular order.
    */
-  claim: `
-    WITH next AS (
-      SELECT id FROM jobs WHERE status = 'Pending' AND ${DUE}
-      ORDER BY created_at, id
-      LIMIT $1
-      FOR UPDATE SKIP LOCKED)
-    UPDATE jobs SET status = 'Running', attempt = attempt + 1, started_at = ${NOW},
-      updated_at = ${NOW}, progress_percent = 0, progress_message = NULL,
-      next_attempt_at = NULL, lease_owner = $2,
-      lease_expires_at = now() + $3 * interval '1 millisecond'
-    FROM next WHERE jobs.id = next.id
-    RETURNING jobs.*`,
+  claim: 'SELECT * FROM claim_jobs($1, $2, $3)',
   /** $1 ids, $2 attempts, $3 lease ms. */
   renewLeases: `
     UPDATE jobs SET lease_expires_at = now() + $3 * interval '1 millisecond'

@@ -42,6 +42,14 @@ function insertValues(newJob: NewJob): unknown[] {
   ];
 }
 
+/** Compares jobs by `created_at`, then id, the order in which claims pick them. */
+function byCreation(first: Job, second: Job): number {
+  const age = first.createdAt.getTime() - second.createdAt.getTime();
+  if (age !== 0) return age;
+  if (first.id === second.id) return 0;
+  return first.id < second.id ? -1 : 1;
+}
+
 /** Default number of pooled connections per process, besides the listening one. */
 export const DEFAULT_POOL_SIZE = 10;
 /** Maximum time a statement may run before PostgreSQL cancels it, in milliseconds. */
@@ -230,9 +238,10 @@ export class PostgresJobStore implements JobStore {
     return rows.map(jobFromPostgresRow);
   }
 
+  /** Returns the claimed jobs oldest first, the order in which they were picked. */
   async claim(limit: number, options: ClaimOptions): Promise<Job[]> {
     const rows = await this.#rows(SQL.claim, [limit, options.owner, options.leaseMs]);
-    return rows.map(jobFromPostgresRow);
+    return rows.map(jobFromPostgresRow).sort(byCreation);
   }
 
   async renewLeases(attempts: readonly AttemptRef[], leaseMs: number): Promise<RenewedLease[]> {
