@@ -317,7 +317,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       const { job } = execution;
       this.#slots.add(execution);
       this.#log.info({ jobId: job.id, kind: job.kind, attempt: job.attempt }, 'job started');
-      this.emit('job:started', job);
+      // A slot that frees inside another attempt's run starts this job, so a throwing listener
+      // must not reach that attempt, which would record the error as its own failure.
+      try {
+        this.emit('job:started', job);
+      } catch (error) {
+        this.#log.error({ err: error, jobId: job.id }, 'a job:started listener failed');
+      }
       this.#settle(execution);
     }
   }

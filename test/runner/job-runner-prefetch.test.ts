@@ -295,6 +295,35 @@ describe.each(backends)('JobRunner with prefetch on $name', (backend) => {
     ]);
   });
 
+  it('survives a throwing job:started listener', async () => {
+    const { store, runner, submitMany, nextRun, untilHeld } = await setUp({
+      concurrency: 1,
+      prefetch: 1,
+    });
+    const [first, held] = await submitMany(2);
+    if (!first || !held) throw new Error('two jobs expected');
+    await runner.start();
+    const firstRun = await nextRun();
+    await untilHeld(1);
+
+    // The held job starts inside the first job's attempt, when its processor settles.
+    runner.on('job:started', () => {
+      throw new Error('listener failed');
+    });
+    firstRun.resolve({ first: true });
+    const heldRun = await nextRun();
+    const completed = once(runner, 'job:completed');
+    heldRun.resolve({ held: true });
+    await completed;
+    await waitFor(
+      () => store.get(first.id),
+      (job) => job?.status === 'Completed',
+      { what: 'the first job to complete' },
+    );
+    expect((await store.get(first.id))?.result).toEqual({ first: true });
+    expect((await store.get(held.id))?.result).toEqual({ held: true });
+  });
+
   it('starts the time limit when the processor starts', async () => {
     const timeoutMs = 1_000;
     const { store, runner, submitMany, nextRun, untilHeld } = await setUp(
