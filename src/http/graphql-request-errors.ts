@@ -27,26 +27,39 @@ function isYogaBodyTooLarge(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError && error.extensions.code === 'REQUEST_ENTITY_TOO_LARGE';
 }
 
+/** Maps yoga's errors for an oversized body and for invalid JSON parameters to our codes. */
+function requestParseError(error: unknown): unknown {
+  if (isYogaBodyTooLarge(error)) {
+    const spec = ERROR_TABLE.payload_too_large;
+    return new GraphQLError(error.message, {
+      extensions: { code: spec.graphqlCode, http: { status: spec.httpStatus } },
+    });
+  }
+  if (!(error instanceof SyntaxError)) return error;
+  const spec = ERROR_TABLE.malformed_request;
+  return new GraphQLError(
+    `Invalid JSON in the variables or extensions parameter: ${error.message}`,
+    {
+      extensions: { code: spec.graphqlCode, http: { status: spec.httpStatus } },
+    },
+  );
+}
+
 export function useGraphQLRequestErrors(graphqlEndpoint: string): Plugin {
   return {
     onRequestParse({ requestParser, setRequestParser }) {
       if (!requestParser) return;
-      setRequestParser(async (request) => {
+      setRequestParser((request) => {
+        // Parsers of bodies return a promise and those of GET queries a value, so keep each as is.
         try {
-          return await requestParser(request);
+          const parsed = requestParser(request);
+          const thenable = parsed as Partial<PromiseLike<unknown>> | null | undefined;
+          if (typeof thenable?.then !== 'function') return parsed;
+          return Promise.resolve(parsed).catch((error: unknown) => {
+            throw requestParseError(error);
+          });
         } catch (error) {
-          if (isYogaBodyTooLarge(error)) {
-            const spec = ERROR_TABLE.payload_too_large;
-            throw new GraphQLError(error.message, {
-              extensions: { code: spec.graphqlCode, http: { status: spec.httpStatus } },
-            });
-          }
-          if (!(error instanceof SyntaxError)) throw error;
-          const spec = ERROR_TABLE.malformed_request;
-          throw new GraphQLError(
-            `Invalid JSON in the variables or extensions parameter: ${error.message}`,
-            { extensions: { code: spec.graphqlCode, http: { status: spec.httpStatus } } },
-          );
+          throw requestParseError(error);
         }
       });
     },

@@ -63,24 +63,31 @@ const MAX_SHOWN_VALUE_LENGTH = 64;
 export function useRestAdapter(options: RestAdapterOptions): Plugin {
   const log = options.logger.child({ component: 'rest' });
   const routes = new RestRoutes(options);
-  return {
-    async onRequest({ request, url, endResponse, serverContext }) {
-      const handler = routes.match(request.method, url.pathname);
-      if (!handler) return;
-      try {
-        endResponse(await handler(request, serverContext));
-      } catch (error) {
-        if (request.signal.aborted) {
-          // The client closed the connection, as long-poll clients may, so no response is needed.
-          log.debug({ method: request.method, path: url.pathname }, 'client closed the request');
-        } else {
-          log.error(
-            { err: error, method: request.method, path: url.pathname },
-            'REST request failed',
-          );
-        }
-        endResponse(problemResponse('internal', 'Unexpected error.'));
+  const serve = async (
+    handler: Handler,
+    request: Request,
+    path: string,
+    serverContext: unknown,
+    endResponse: (response: Response) => void,
+  ): Promise<void> => {
+    try {
+      endResponse(await handler(request, serverContext));
+    } catch (error) {
+      if (request.signal.aborted) {
+        // The client closed the connection, as long-poll clients may, so no response is needed.
+        log.debug({ method: request.method, path }, 'client closed the request');
+      } else {
+        log.error({ err: error, method: request.method, path }, 'REST request failed');
       }
+      endResponse(problemResponse('internal', 'Unexpected error.'));
+    }
+  };
+  return {
+    // Synchronous for the GraphQL path, so that yoga does not wait for a promise per request.
+    onRequest({ request, url, endResponse, serverContext }) {
+      const handler = routes.match(request.method, url.pathname);
+      if (!handler) return undefined;
+      return serve(handler, request, url.pathname, serverContext, endResponse);
     },
   };
 }
