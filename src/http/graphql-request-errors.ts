@@ -50,7 +50,7 @@ export function useGraphQLRequestErrors(graphqlEndpoint: string): Plugin {
     onRequestParse({ requestParser, setRequestParser }) {
       if (!requestParser) return;
       setRequestParser((request) => {
-        // Parsers of bodies return a promise and those of GET queries a value, so keep each as is.
+        // A parser may return its result or a promise of it, and only a promise needs a handler.
         try {
           const parsed = requestParser(request);
           const thenable = parsed as Partial<PromiseLike<unknown>> | null | undefined;
