@@ -6,14 +6,23 @@ import { isTerminalStatus } from '../job/job-status.js';
 
 /** Maximum number of results in the cache. */
 export const FINISHED_RESULT_CACHE_MAX_ENTRIES = 10_000;
-/** Maximum total size of cached results, measured as JSON text, in bytes. */
+/** Maximum total size of cached results, counted as their keys and JSON text, in bytes. */
 export const FINISHED_RESULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+/** Longest variables JSON whose result is cached, in characters; larger ones always execute. */
+export const FINISHED_RESULT_CACHE_MAX_VARIABLES_LENGTH = 1024;
+/**
+ * Estimated memory of one entry beyond its key and JSON text, in bytes: the result's objects
+ * and the cache's bookkeeping. An estimate, so that the byte limit bounds many small entries too.
+ */
+const ENTRY_OVERHEAD_BYTES = 1024;
 
 /** Root fields whose result depends only on the job they load by id. */
 const LOOKUP_FIELDS: ReadonlySet<string> = new Set(['job', 'node', '__typename']);
 
 /** Summary of the jobs that the execution of one request has loaded. */
 interface JobReads {
+  /** Number of jobs loaded, including missing ones. */
+  loaded: number;
   /** False once a read returned nothing or an unfinished job. */
   allFinished: boolean;
   /** Earliest expiry of the jobs read, in epoch milliseconds. Infinity when none expires. */
@@ -34,6 +43,7 @@ const readsByContext = new WeakMap<object, JobReads>();
 export function noteJobsRead(context: object, jobs: readonly (Job | null)[]): void {
   const reads = readsByContext.get(context);
   if (!reads) return;
+  reads.loaded += jobs.length;
   for (const job of jobs) {
     if (!job || !isTerminalStatus(job.status)) {
       reads.allFinished = false;
@@ -56,7 +66,8 @@ export function useFinishedResultCache(now: () => number = Date.now): Plugin {
   const results = new LRUCache<string, CachedResult>({
     max: FINISHED_RESULT_CACHE_MAX_ENTRIES,
     maxSize: FINISHED_RESULT_CACHE_MAX_BYTES,
-    sizeCalculation: (entry) => Math.max(1, JSON.stringify(entry.result).length),
+    sizeCalculation: (entry, key) =>
+      ENTRY_OVERHEAD_BYTES + key.length + JSON.stringify(entry.result).length,
   });
   const documents = new DocumentKeys();
 
@@ -64,19 +75,23 @@ export function useFinishedResultCache(now: () => number = Date.now): Plugin {
     onExecute({ args, setResultAndStopExecution }) {
       const { document, operationName, variableValues, contextValue } = args;
       if (!isLookupQuery(document, operationName)) return undefined;
-      const key = `${documents.keyOf(document)}\n${operationName ?? ''}\n${JSON.stringify(variableValues ?? {})}`;
+      // Undeclared variables are accepted and would be part of the key, so bound their size.
+      const variables = JSON.stringify(variableValues ?? {});
+      if (variables.length > FINISHED_RESULT_CACHE_MAX_VARIABLES_LENGTH) return undefined;
+      const key = `${documents.keyOf(document)}\n${operationName ?? ''}\n${variables}`;
       const cached = results.get(key);
       if (cached && cached.expiresAt > now()) {
         setResultAndStopExecution(cached.result);
         return undefined;
       }
 
-      const reads: JobReads = { allFinished: true, expiresAt: Number.POSITIVE_INFINITY };
+      const reads: JobReads = { loaded: 0, allFinished: true, expiresAt: Number.POSITIVE_INFINITY };
       readsByContext.set(contextValue as object, reads);
       return {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result || result.errors?.length) return;
-          if (!reads.allFinished || reads.expiresAt <= now()) return;
+          // A result that loaded no job, such as `{ __typename }`, is cheap to compute anyway.
+          if (reads.loaded === 0 || !reads.allFinished || reads.expiresAt <= now()) return;
           results.set(key, { result, expiresAt: reads.expiresAt });
         },
       };

@@ -4,14 +4,30 @@ import { problemResponse } from '../rest/problem.js';
 import type { App } from './create-app.js';
 
 /**
- * Returns a node request listener for the app. A `Host` header that is not a valid host gets a
- * 400 response here, because the fetch adapter builds the request URL from it and would fail.
- * Repeated polls of finished jobs are answered from the app's cache without entering yoga.
+ * `uri-host [ ":" port ]` of RFC 9110 section 7.2: a bracketed IPv6 literal or a name without
+ * the characters that end or split an authority, then an optional port.
+ */
+const HOST_HEADER = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#@\\[\]:]+)(?::\d{0,5})?$/;
+
+/**
+ * Reports whether a `Host` header value is a host with an optional port. An empty value is
+ * valid, as RFC 9112 section 3.2 allows it for targets without an authority.
+ */
+export function isValidHostHeader(host: string): boolean {
+  if (host === '') return true;
+  return HOST_HEADER.test(host) && URL.canParse(`http://${host}/`);
+}
+
+/**
+ * Returns a node request listener for the app. A `Host` header that is not a host with an
+ * optional port gets a 400 response here, because the fetch adapter builds the request URL from
+ * it: a value such as `example.com/x` would move the path, and others fail to parse.
+ * Repeated polls of finished jobs are served from the app's cache without entering yoga.
  */
 export function requestListener(app: App) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const host = request.headers.host;
-    if (host !== undefined && !URL.canParse(`http://${host}/`)) {
+    if (host !== undefined && !isValidHostHeader(host)) {
       void sendProblem(
         response,
         problemResponse('malformed_request', 'The Host header is invalid.'),

@@ -5,8 +5,13 @@ import { nodeClientIdentity, type PollRateLimiter } from './poll-rate-limiter.js
 
 /** Maximum number of poll responses of finished jobs in the cache. */
 export const FINISHED_POLL_CACHE_MAX_ENTRIES = 10_000;
-/** Maximum total size of cached response bodies in bytes. A larger body is not cached. */
+/** Maximum total size of cached responses in bytes. A larger response is not cached. */
 export const FINISHED_POLL_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+/**
+ * Estimated memory of one entry beyond its body, in bytes: the header map and the cache's
+ * bookkeeping. An estimate, so that the byte limit bounds many small entries too.
+ */
+const ENTRY_OVERHEAD_BYTES = 1024;
 
 /** Poll response of a finished job, as the REST adapter sent it. */
 export interface FinishedPoll {
@@ -42,7 +47,7 @@ export class FinishedPollCache {
   readonly #polls = new LRUCache<string, PreparedPoll>({
     max: FINISHED_POLL_CACHE_MAX_ENTRIES,
     maxSize: FINISHED_POLL_CACHE_MAX_BYTES,
-    sizeCalculation: (poll) => Math.max(1, poll.body.length),
+    sizeCalculation: (poll) => ENTRY_OVERHEAD_BYTES + poll.body.length,
   });
   readonly #limiter: PollRateLimiter;
   readonly #now: () => number;

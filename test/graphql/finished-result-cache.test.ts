@@ -147,6 +147,19 @@ describe('finished result cache', () => {
     expect(reads.count).toBe(2);
   });
 
+  it('skips requests with large variables', async () => {
+    const { reads, query } = startApp();
+    const id = await insertPending();
+    await complete(id);
+    // Variables the operation does not declare are accepted, so they must not fill the cache.
+    const variables = { id, padding: 'x'.repeat(2048) };
+
+    await query(JOB, variables);
+    const second = await query(JOB, variables);
+    expect(second.data?.job?.status).toBe('COMPLETED');
+    expect(reads.count).toBe(2);
+  });
+
   it('reads the job again once it has expired', async () => {
     const { clock, reads, query } = startApp();
     const id = await insertPending();

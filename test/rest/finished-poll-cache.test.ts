@@ -152,6 +152,17 @@ describe('finished poll cache', () => {
     expect(browser.headers).toContain('access-control-allow-origin: https://app.example');
   });
 
+  it('rejects a Host with a path like the REST adapter', async () => {
+    server = await startTestServer();
+    const id = await submit();
+    await waitForStatus(id, 'Completed');
+    expect((await send(`/jobs/${id}`)).status).toBe(200);
+
+    const moved = await send(`/jobs/${id}`, { headers: { host: '127.0.0.1/elsewhere' } });
+    expect(moved.status).toBe(400);
+    expect(server.app.finishedPolls.hits).toBe(0);
+  });
+
   it('skips jobs past their expiry', async () => {
     const clock = new TestClock(Date.now());
     server = await startTestServer({ now: clock.now, retentionMs: 60_000 });
