@@ -8,13 +8,19 @@ import { isTerminalStatus } from '../job/job-status.js';
 export const FINISHED_RESULT_CACHE_MAX_ENTRIES = 10_000;
 /** Maximum total size of cached results, counted as their keys and JSON text, in bytes. */
 export const FINISHED_RESULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
-/** Longest variables JSON whose result is cached, in characters; larger ones always execute. */
+/** Maximum length of the variables JSON of a cached result, in characters. Longer ones execute. */
 export const FINISHED_RESULT_CACHE_MAX_VARIABLES_LENGTH = 1024;
 /**
  * Estimated memory of one entry beyond its key and JSON text, in bytes: the result's objects
  * and the cache's bookkeeping. An estimate, so that the byte limit bounds many small entries too.
  */
 const ENTRY_OVERHEAD_BYTES = 1024;
+
+/**
+ * Context property that makes a request execute every time. The REST adapter sets it, because
+ * finished REST polls have a cache of their own.
+ */
+export const SKIP_RESULT_CACHE = 'skipResultCache';
 
 /** Root fields whose result depends only on the job they load by id. */
 const LOOKUP_FIELDS: ReadonlySet<string> = new Set(['job', 'node', '__typename']);
@@ -74,6 +80,9 @@ export function useFinishedResultCache(now: () => number = Date.now): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const { document, operationName, variableValues, contextValue } = args;
+      if ((contextValue as unknown as Record<string, unknown>)[SKIP_RESULT_CACHE] === true) {
+        return undefined;
+      }
       if (!isLookupQuery(document, operationName)) return undefined;
       // Undeclared variables are accepted and would be part of the key, so bound their size.
       const variables = JSON.stringify(variableValues ?? {});

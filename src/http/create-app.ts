@@ -1,6 +1,6 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { useFinishedResultCache } from '../graphql/finished-result-cache.js';
+import { SKIP_RESULT_CACHE, useFinishedResultCache } from '../graphql/finished-result-cache.js';
 import type { GraphQLContext } from '../graphql/graphql-context.js';
 import { createErrorMasker } from '../graphql/mask-error.js';
 import { schema } from '../graphql/schema.js';
@@ -46,7 +46,7 @@ export interface AppOptions {
 export const DEFAULT_MAX_WAIT_SECONDS = 30;
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext> & {
-  /** Answers repeated polls of finished jobs before yoga; `listen` consults it first. */
+  /** Serves repeated polls of finished jobs before yoga. `listen` consults it first. */
   readonly finishedPolls: FinishedPollCache;
 };
 
@@ -107,7 +107,9 @@ export function createApp(options: AppOptions): App {
         logger,
         publicUrl: options.publicUrl ?? null,
         // A fresh server context per call, because yoga adds the request and params to it.
-        executeGraphQL: async (params, request) => yoga.getResultForParams({ params, request }, {}),
+        // Finished REST polls have their own cache, so their results are not cached twice.
+        executeGraphQL: async (params, request) =>
+          yoga.getResultForParams({ params, request }, { [SKIP_RESULT_CACHE]: true }),
         maxWaitSeconds,
         pollRateLimiter,
         finishedPolls,

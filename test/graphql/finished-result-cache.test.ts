@@ -21,6 +21,18 @@ const JOB = `
     }
   }`;
 
+/** A complete forecast result, as the REST representation reads every field of it. */
+const FORECAST = {
+  city: 'Seattle',
+  country: 'US',
+  date: '2025-11-08',
+  latitude: 47.6,
+  longitude: -122.33,
+  temperatureC: 9,
+  temperatureF: 48,
+  summary: 'Cool',
+};
+
 let tempDir: ReturnType<typeof createTempDir>;
 let store: SqliteJobStore;
 
@@ -60,7 +72,8 @@ function startApp() {
       errors?: unknown[];
     };
   };
-  return { clock, reads, query };
+  const poll = (id: string) => app.fetch(`http://jobtoken.test/jobs/${id}`);
+  return { clock, reads, query, poll };
 }
 
 async function insertPending(): Promise<string> {
@@ -72,7 +85,7 @@ async function insertPending(): Promise<string> {
 async function complete(id: string): Promise<void> {
   const [claimed] = await store.claim(1, OWNER);
   expect(claimed?.id).toBe(id);
-  await store.complete(id, claimed?.attempt ?? 0, { city: 'Seattle', summary: 'Cool' });
+  await store.complete(id, claimed?.attempt ?? 0, FORECAST);
 }
 
 describe('finished result cache', () => {
@@ -157,6 +170,16 @@ describe('finished result cache', () => {
     await query(JOB, variables);
     const second = await query(JOB, variables);
     expect(second.data?.job?.status).toBe('COMPLETED');
+    expect(reads.count).toBe(2);
+  });
+
+  it('leaves REST polls to their own cache', async () => {
+    const { reads, poll } = startApp();
+    const id = await insertPending();
+    await complete(id);
+
+    expect((await poll(id)).status).toBe(200);
+    expect((await poll(id)).status).toBe(200);
     expect(reads.count).toBe(2);
   });
 
