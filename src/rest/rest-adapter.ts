@@ -89,6 +89,15 @@ export function useRestAdapter(options: RestAdapterOptions): Plugin {
       if (!handler) return undefined;
       return serve(handler, request, url.pathname, serverContext, endResponse);
     },
+    // yoga's CORS headers replace `Vary` with `Origin` on requests that carry one, so a poll
+    // response gets `Prefer` back. This hook runs after the CORS one, which yoga adds first.
+    onResponse({ request, response }) {
+      if (!request.headers.has('origin') || !isPollResponse(request, response)) return;
+      const vary = response.headers.get('vary');
+      if (vary !== null && !/(^|,)\s*prefer\s*(,|$)/i.test(vary)) {
+        response.headers.set('vary', `Prefer, ${vary}`);
+      }
+    },
   };
 }
 
@@ -311,6 +320,13 @@ function withoutBody(response: Response): Response {
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+/** Reports whether a response answers `GET` or `HEAD` of `/jobs/{id}`, which varies on Prefer. */
+function isPollResponse(request: Request, response: Response): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (!response.headers.has('vary')) return false;
+  return JOB_PATH.test(new URL(request.url).pathname);
 }
 
 function notAllowed(allow: string): Handler {

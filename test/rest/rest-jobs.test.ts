@@ -71,6 +71,17 @@ describe('POST /jobs', () => {
 });
 
 describe('GET /jobs/{id}', () => {
+  it('varies on Prefer and Origin for browsers', async () => {
+    testApp = await createTestApp({ runner: false });
+    const id = await submitSeattle();
+    const response = await testApp.request(`/jobs/${id}`, {
+      headers: { origin: 'https://app.example' },
+    });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(response.headers.get('vary')).toBe('Prefer, Origin');
+  });
+
   it('returns 202 with progress while Pending', async () => {
     testApp = await createTestApp({ runner: false });
     const id = await submitSeattle();
