@@ -35,7 +35,7 @@ export interface RestAdapterOptions {
   maxWaitSeconds: number;
   /** Budgets `GET /jobs/{id}` polls per client and job. */
   pollRateLimiter: PollRateLimiter;
-  /** Receives the poll response of each finished job, to answer its later polls directly. */
+  /** Cache of the poll responses of finished jobs, which serves their later polls directly. */
   finishedPolls: FinishedPollCache;
 }
 
@@ -322,7 +322,7 @@ function withoutBody(response: Response): Response {
   });
 }
 
-/** Reports whether a response answers `GET` or `HEAD` of `/jobs/{id}`, which varies on Prefer. */
+/** Reports whether a response is for `GET` or `HEAD` of `/jobs/{id}`, which varies on Prefer. */
 function isPollResponse(request: Request, response: Response): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   if (!response.headers.has('vary')) return false;
