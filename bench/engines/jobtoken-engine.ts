@@ -12,7 +12,7 @@ import { BATCH_SIZE, countdown, type Engine, submitEach, submitInChunks } from '
  * job kind that returns at once. jobtoken has no bulk submit call, but the store writes
  * concurrent inserts in one statement, so the batched run starts each chunk of inserts at once.
  * The batched run also sets the runner's `prefetch` to `BATCH_SIZE`, as an operator would with
- * `JOB_PREFETCH`; the unbatched run claims only for free slots.
+ * `JOB_PREFETCH`. The unbatched run claims only for free slots.
  */
 export const jobtokenEngine: Engine = async (run) => {
   const logger = createLogger('warn');

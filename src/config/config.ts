@@ -15,7 +15,7 @@ export interface Config {
   retentionMs: number;
   /** Jobs one process runs at the same time. */
   concurrency: number;
-  /** Claimed jobs one process holds beyond its free slots; they are Running from the claim. */
+  /** Claimed jobs that one process keeps waiting beyond its free slots. They are Running. */
   prefetch: number;
   /** Base of absolute `Location` URLs; null to use the request's own host. */
   publicUrl: URL | null;

@@ -25,13 +25,7 @@ export interface FinishedPoll {
 }
 
 /** Finished poll ready to write: headers sorted by name, as yoga writes them, with the length. */
-interface PreparedPoll {
-  status: number;
-  statusText: string;
-  headers: Record<string, string>;
-  body: Buffer;
-  expiresAt: number | null;
-}
+type PreparedPoll = Omit<FinishedPoll, 'body'> & { body: Buffer };
 
 const JOB_PATH = /^\/jobs\/([0-9a-f-]{36})$/;
 
@@ -61,6 +55,11 @@ export class FinishedPollCache {
   constructor(limiter: PollRateLimiter, now: () => number = Date.now) {
     this.#limiter = limiter;
     this.#now = now;
+  }
+
+  /** Reports whether the poll response of a job is cached. */
+  has(jobId: string): boolean {
+    return this.#polls.has(jobId);
   }
 
   /** Stores the response of a finished job, unless the job has already expired. */

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { Response } from '@whatwg-node/fetch';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { isErrorCode } from '../errors/error-codes.js';
+import type { JobStatus } from '../job/job-status.js';
 import { problemResponse } from './problem.js';
 import type { GraphQLJob } from './rest-documents.js';
 
@@ -11,17 +12,17 @@ import type { GraphQLJob } from './rest-documents.js';
 export const MIN_RETRY_AFTER_SECONDS = 1;
 export const MAX_RETRY_AFTER_SECONDS = 600;
 
-const REST_STATUS = {
+const REST_STATUS: Record<GraphQLJob['status'], JobStatus> = {
   PENDING: 'Pending',
   RUNNING: 'Running',
   COMPLETED: 'Completed',
   FAILED: 'Failed',
   CANCELLING: 'Cancelling',
   CANCELLED: 'Cancelled',
-} as const;
+};
 
 /** REST spells statuses as the original sample did: `Pending`, not `PENDING`. */
-export function restStatus(job: Pick<GraphQLJob, 'status'>): string {
+export function restStatus(job: Pick<GraphQLJob, 'status'>): JobStatus {
   return REST_STATUS[job.status];
 }
 

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { isJobId } from '../job/job-id.js';
+import { isTerminalStatus } from '../job/job-status.js';
 import type { KindRegistry } from '../kinds/kind-registry.js';
 import type { Logger } from '../log/logger.js';
 import { idempotencyKeyProblem, parseIdempotencyKeyHeader } from '../submit/idempotency.js';
@@ -40,13 +41,6 @@ export interface RestAdapterOptions {
 }
 
 type ResultData = { result: (GraphQLJob | GraphQLErrorResult) | null };
-
-/** Job statuses whose poll response never changes until the job expires. */
-const FINISHED_STATUSES: ReadonlySet<GraphQLJob['status']> = new Set([
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-]);
 
 const JOB_PATH = /^\/jobs\/([^/]+)$/;
 /** Path of the GraphQL endpoint and GraphiQL, which yoga serves. */
@@ -202,7 +196,12 @@ class RestRoutes {
     let response = pollResponse(job, retryAfter);
     if (response.status === 202) limiter.recordRetryAfter(client, id, retryAfter);
     response.headers.set('vary', 'Prefer');
-    if (FINISHED_STATUSES.has(job.status)) response = await this.#rememberFinished(job, response);
+    // A finished job's poll response does not change until the job expires. Polls that the
+    // cache does not serve (with Prefer or Origin) find it cached and skip the copy.
+    const finishedPolls = this.#options.finishedPolls;
+    if (isTerminalStatus(restStatus(job)) && !finishedPolls.has(job.id)) {
+      response = await this.#rememberFinished(job, response);
+    }
     if (wait !== null) response.headers.set('preference-applied', `wait=${wait}`);
     return response;
   }

@@ -37,7 +37,7 @@ export class JobExecution {
   readonly #logger: Logger;
   #jobLogger: Logger | undefined;
   readonly #controller = new AbortController();
-  /** Rejects the wait for the processor with the abort reason; set while the processor runs. */
+  /** Rejects the wait for the processor with the abort reason. Set while the processor runs. */
   #stopWaiting: ((reason: unknown) => void) | undefined;
   readonly #onProgress: (percent: number, message: string) => void;
   readonly #onProcessed: () => void;

@@ -75,7 +75,7 @@ describe.each<[string, (url: string, options: ClientOptions) => JobtokenClient]>
       status: 'completed',
     });
 
-    // Polls of a finished job may be answered from memory, so the outage hits a Pending one.
+    // Polls of a finished job may be served from memory, so the outage hits a Pending one.
     await runner.stop();
     const { jobId } = await client.submit({ city: 'Oslo', date: '2025-01-16' });
     await proxy.stop();
