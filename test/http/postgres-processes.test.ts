@@ -72,6 +72,14 @@ function logsOf(server: ServerProcess, message: string, jobId?: string) {
   );
 }
 
+function waitForLog(server: ServerProcess, message: string, jobId: string) {
+  return waitFor(
+    () => logsOf(server, message, jobId).length,
+    (count) => count > 0,
+    { what: `the log line '${message}'` },
+  );
+}
+
 describe('processes on PostgreSQL', () => {
   it('finishes a killed worker job elsewhere once', async () => {
     const schema = newSchema();
@@ -100,6 +108,8 @@ describe('processes on PostgreSQL', () => {
     const takeoverMs = Date.now() - killedAt;
 
     expect(done?.attempt).toBe(2);
+    // The worker logs after its write commits, so the line can reach this process later.
+    await waitForLog(survivor, 'job completed', id);
     expect(logsOf(survivor, 'job completed', id)).toHaveLength(1);
     // Lease 3 s + sweep 2 s + the rest of the 4 s job, with slack for a loaded machine.
     expect(takeoverMs).toBeLessThan(15_000);
@@ -129,6 +139,7 @@ describe('processes on PostgreSQL', () => {
       { timeoutMs: 5_000, intervalMs: 20, what: 'the job to end Cancelled' },
     );
     expect(Date.now() - cancelledAt).toBeLessThan(1_500);
+    await waitForLog(worker, 'job cancelled', id);
     expect(logsOf(worker, 'job cancelled', id)).toHaveLength(1);
     const poll = await fetch(`${api.url}/jobs/${id}`);
     expect(poll.status).toBe(409);

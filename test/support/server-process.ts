@@ -51,13 +51,14 @@ export async function startServerProcess(
   return { child, url, logs };
 }
 
-/** Kills the process with a signal and waits for it to exit. */
+/** Kills the process with a signal and waits until it has exited and its output is read. */
 export async function killServerProcess(
   server: ServerProcess,
   signal: NodeJS.Signals = 'SIGKILL',
 ): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  // 'close' comes after the output streams end, so every log line is in `logs` by then.
+  const exited = new Promise((resolve) => server.child.once('close', resolve));
   server.child.kill(signal);
   await exited;
 }
