@@ -1,10 +1,11 @@
-import { Logger, makeWorkerUtils, run as runWorker } from 'graphile-worker';
+import { Logger, makeWorkerUtils, run as runWorker, type WorkerUtils } from 'graphile-worker';
 import { BATCH_SIZE, countdown, type Engine, submitEach, submitInChunks } from './engine.js';
 
 /**
  * graphile-worker 0.17 in the run's schema. Batched runs submit with `addJobs`, fetch jobs
  * through the local queue (`localQueue.size`) and batch completions
- * (`completeJobBatchDelay`).
+ * (`completeJobBatchDelay`). graphile-worker emits `job:success` before it writes the
+ * completion, which deletes the job row, so a run ends once the job table is empty.
  */
 export const graphileWorkerEngine: Engine = async (run) => {
   // Warnings and errors only, as the other engines log; the default logs a line per job.
@@ -42,9 +43,23 @@ export const graphileWorkerEngine: Engine = async (run) => {
   }
   const submitMs = performance.now() - started;
   await completed.done;
+  await waitForEmptyJobTable(utils, run.schema);
   const totalMs = performance.now() - started;
 
   await runner.stop();
   await utils.release();
   return { submitMs, totalMs };
 };
+
+/** Waits until graphile-worker has deleted every job row, checking every 10 ms. */
+async function waitForEmptyJobTable(utils: WorkerUtils, schema: string): Promise<void> {
+  for (;;) {
+    const { rows } = await utils.withPgClient((client) =>
+      client.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM "${schema}"._private_jobs`,
+      ),
+    );
+    if (rows[0]?.count === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
