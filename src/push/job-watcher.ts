@@ -13,6 +13,7 @@ export class JobWatcher {
 
   constructor(store: JobStore) {
     this.#unsubscribe = store.onChange((change) => {
+      if (change.id === null) return;
       for (const listener of this.#listeners.get(change.id) ?? []) listener();
     });
   }

@@ -15,7 +15,3 @@ export class RunnerAbortError extends Error {
     this.reason = reason;
   }
 }
-
-export function abortReasonOf(signal: AbortSignal): AbortReason | undefined {
-  return signal.reason instanceof RunnerAbortError ? signal.reason.reason : undefined;
-}

@@ -3,7 +3,7 @@ import type { Job, JobFailure } from '../job/job.js';
 import { JobFailedError, type JobKind } from '../kinds/job-kind.js';
 import type { Logger } from '../log/logger.js';
 import type { JobStore } from '../store/job-store.js';
-import { type AbortReason, abortReasonOf, RunnerAbortError } from './abort-reasons.js';
+import { type AbortReason, RunnerAbortError } from './abort-reasons.js';
 import { retryDelayMs } from './retry-delay.js';
 
 /** Outcome of a single attempt, after it was written. */
@@ -36,7 +36,10 @@ export class JobExecution {
   readonly #store: JobStore;
   readonly #logger: Logger;
   #jobLogger: Logger | undefined;
-  readonly #controller = new AbortController();
+  /** The abort of this attempt, once `abort()` was called. */
+  #abortError: RunnerAbortError | undefined;
+  /** Created when the processor first reads its signal, because most processors never do. */
+  #controller: AbortController | undefined;
   /** Rejects the wait for the processor with the abort reason. Set while the processor runs. */
   #stopWaiting: ((reason: unknown) => void) | undefined;
   readonly #onProgress: (percent: number, message: string) => void;
@@ -63,9 +66,19 @@ export class JobExecution {
   }
 
   abort(reason: AbortReason): void {
-    if (this.#controller.signal.aborted) return;
-    this.#controller.abort(new RunnerAbortError(reason));
-    this.#stopWaiting?.(this.#controller.signal.reason);
+    if (this.#abortError) return;
+    this.#abortError = new RunnerAbortError(reason);
+    this.#controller?.abort(this.#abortError);
+    this.#stopWaiting?.(this.#abortError);
+  }
+
+  /** The processor's signal, aborted already when the attempt was. */
+  get #signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#abortError) this.#controller.abort(this.#abortError);
+    }
+    return this.#controller.signal;
   }
 
   /** Logger bound to the job and attempt, created on first use since most attempts log nothing. */
@@ -80,8 +93,7 @@ export class JobExecution {
    * goes straight to the handling of its abort reason.
    */
   async run(): Promise<ExecutionOutcome> {
-    const signal = this.#controller.signal;
-    if (signal.aborted) return this.#recordError(signal.reason);
+    if (this.#abortError) return this.#recordError(this.#abortError);
     const kind = this.#kind;
     if (!kind) {
       this.#log.error({ kind: this.job.kind }, 'job kind is not registered in this process');
@@ -115,7 +127,6 @@ export class JobExecution {
 
   /** Runs the processor, but stops waiting for it as soon as the signal aborts. */
   async #process(kind: JobKind): Promise<unknown> {
-    const signal = this.#controller.signal;
     const parsed = kind.inputSchema.safeParse(this.job.input);
     if (!parsed.success) {
       const message = parsed.error.issues[0]?.message ?? 'The stored input is invalid.';
@@ -127,11 +138,14 @@ export class JobExecution {
     const aborted = new Promise<never>((_, reject) => {
       this.#stopWaiting = reject;
     });
+    const execution = this;
     const processing = kind.process(input, {
       jobId: this.job.id,
       attempt: this.job.attempt,
       createdAt: this.job.createdAt,
-      signal,
+      get signal() {
+        return execution.#signal;
+      },
       reportProgress: (percent, message) => this.#reportProgress(percent, message),
     });
     // A processor that ignores its signal keeps running, but its late result is ignored.
@@ -147,7 +161,7 @@ export class JobExecution {
 
   async #complete(result: unknown): Promise<ExecutionOutcome> {
     const job = await this.#retryWhileUnavailable(() =>
-      this.#store.complete(this.job.id, this.job.attempt, result),
+      this.#store.complete(this.job.id, this.job.attempt, result, this.job),
     );
     if (job) return { kind: 'completed', job };
     return this.#settleRefusedWrite();
@@ -195,7 +209,7 @@ export class JobExecution {
   }
 
   async #recordError(error: unknown): Promise<ExecutionOutcome> {
-    const reason = abortReasonOf(this.#controller.signal);
+    const reason = this.#abortError?.reason;
     if (reason?.kind === 'cancelled') return this.#settleRefusedWrite();
     if (reason?.kind === 'lease_lost') return { kind: 'superseded' };
     if (reason?.kind === 'shutdown') {

@@ -214,7 +214,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   #onStoreChange(change: JobChange): void {
     // Claim on the next turn, so that the submitting request finishes its own work first.
     if (change.status === 'Pending') this.#requestClaimSoon();
-    if (change.status !== 'Cancelling') return;
+    if (change.status !== 'Cancelling' || change.id === null) return;
     const execution = this.#running.get(change.id);
     if (execution) this.#abort(execution, { kind: 'cancelled' });
   }

@@ -1,5 +1,5 @@
 import type { Job } from '../job/job.js';
-import type { JobChangeListener } from './job-store.js';
+import type { JobChange, JobChangeListener } from './job-store.js';
 
 /**
  * Fans committed job changes out to in-process listeners. A listener that throws is reported to
@@ -20,8 +20,17 @@ export class JobChangeEmitter {
     };
   }
 
+  /** Announces a change of one existing job. */
   emit(job: Pick<Job, 'id' | 'kind' | 'status'>): void {
-    const change = { id: job.id, kind: job.kind, status: job.status };
+    this.#send({ id: job.id, kind: job.kind, status: job.status });
+  }
+
+  /** Announces new Pending jobs of one kind. */
+  emitInserted(kind: string): void {
+    this.#send({ id: null, kind, status: 'Pending' });
+  }
+
+  #send(change: JobChange): void {
     for (const listener of this.#listeners) {
       try {
         listener(change);

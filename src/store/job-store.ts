@@ -50,9 +50,13 @@ export type CancelOutcome =
   | { kind: 'already_finished'; job: Job }
   | { kind: 'not_found' };
 
-/** A job that changed, as announced to listeners after the change is committed. */
+/**
+ * A committed change, as announced to listeners. New jobs are announced by kind and status only,
+ * because only runners listen for them, and a store may announce a whole insert at once.
+ */
 export interface JobChange {
-  id: string;
+  /** Id of the changed job; null when the change announces new Pending jobs. */
+  id: string | null;
   kind: string;
   status: JobStatus;
 }
@@ -122,8 +126,12 @@ export interface JobStore {
   failOverdue(): Promise<number>;
   /** Records progress of a running attempt; false when the attempt no longer owns the job. */
   updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean>;
-  /** Completes a running attempt; null when the attempt no longer owns the job. */
-  complete(id: string, attempt: number, result: unknown): Promise<Job | null>;
+  /**
+   * Completes a running attempt; null when the attempt no longer owns the job. `claimed`, the job
+   * as the attempt's claim returned it, lets a store build the completed job instead of reading
+   * the row back.
+   */
+  complete(id: string, attempt: number, result: unknown, claimed?: Job): Promise<Job | null>;
   /** Fails a running attempt; null when the attempt no longer owns the job. */
   fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null>;
   /**

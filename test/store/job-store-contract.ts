@@ -177,6 +177,23 @@ export function describeJobStoreContract(
       expect(await store.get(job.id)).toEqual(completed);
     });
 
+    it('completes a claimed job as stored', async () => {
+      const retried = await submit();
+      const [first] = await store.claim(1, LONG_LEASE);
+      await store.retry(retried.id, first?.attempt ?? 0, RETRYABLE, 0);
+      await clock.advance(10);
+      const [claimed] = await store.claim(1, LONG_LEASE);
+      expect(claimed?.id).toBe(retried.id);
+      const attempt = claimed?.attempt ?? 0;
+      await store.updateProgress(retried.id, attempt, { percent: 60, message: 'almost' });
+      const result = { list: [1, 'two', null], nested: { b: 2, a: 1 }, text: 'é "quoted"' };
+      const completed = await store.complete(retried.id, attempt, result, claimed);
+      expect(completed?.progress).toEqual({ percent: 100, message: 'almost' });
+      expect(completed?.error).toEqual(RETRYABLE);
+      expect(completed?.result).toEqual(result);
+      expect(await store.get(retried.id)).toEqual(completed);
+    });
+
     it('writes a terminal status only once', async () => {
       const job = await submitAndClaim();
       await store.complete(job.id, job.attempt, { first: true });
@@ -323,7 +340,8 @@ export function describeJobStoreContract(
       await submit();
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(changes.map((change) => change.status)).toEqual(['Pending', 'Running', 'Completed']);
-      expect(changes.every((change) => change.id === job.id)).toBe(true);
+      expect(changes.map((change) => change.id)).toEqual([null, job.id, job.id]);
+      expect(changes.every((change) => change.kind === job.kind)).toBe(true);
     });
     it('never gives one job to two concurrent claims', async () => {
       const ids = new Set<string>();

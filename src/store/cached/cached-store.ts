@@ -92,8 +92,13 @@ export class CachedJobStore implements JobStore {
     return this.#inner.updateProgress(id, attempt, progress);
   }
 
-  async complete(id: string, attempt: number, result: unknown): Promise<Job | null> {
-    return this.#remember(await this.#inner.complete(id, attempt, result));
+  async complete(
+    id: string,
+    attempt: number,
+    result: unknown,
+    claimed?: Job,
+  ): Promise<Job | null> {
+    return this.#remember(await this.#inner.complete(id, attempt, result, claimed));
   }
 
   async fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null> {

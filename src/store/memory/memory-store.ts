@@ -59,7 +59,7 @@ export class MemoryJobStore implements JobStore {
     };
     if (this.#jobs.has(job.id)) throw new Error(`Job ${job.id} already exists.`);
     this.#jobs.set(job.id, job);
-    this.#changes.emit(job);
+    this.#changes.emitInserted(job.kind);
     return structuredClone(job);
   }
 

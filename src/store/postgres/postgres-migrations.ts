@@ -2,6 +2,8 @@ import type { Pool } from 'pg';
 import { sql as createJobs } from './migrations/0001-create-jobs.js';
 import { sql as addRetriesDeadlinesKeys } from './migrations/0002-add-retries-deadlines-keys.js';
 import { sql as addClaimFunction } from './migrations/0003-add-claim-function.js';
+import { sql as notifyPerStatement } from './migrations/0004-notify-per-statement.js';
+import { sql as addCompleteFunction } from './migrations/0005-add-complete-function.js';
 
 interface Migration {
   version: number;
@@ -14,6 +16,8 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'create-jobs', sql: createJobs },
   { version: 2, name: 'add-retries-deadlines-keys', sql: addRetriesDeadlinesKeys },
   { version: 3, name: 'add-claim-function', sql: addClaimFunction },
+  { version: 4, name: 'notify-per-statement', sql: notifyPerStatement },
+  { version: 5, name: 'add-complete-function', sql: addCompleteFunction },
 ];
 
 export const LATEST_POSTGRES_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -23,15 +23,19 @@ export const SQL = {
   /**
    * $1 ids, $2 kinds, $3 inputs as JSON text, $4 max attempts, $5 deadline ms or null, one
    * array element per job. Jobs of one batch share one `created_at`, so claims take them in id
-   * order.
+   * order. Returns one row: that time and the number of jobs inserted, from which the caller
+   * builds the jobs instead of reading every row back.
    */
   insertMany: `
-    INSERT INTO jobs (id, kind, input, status, max_attempts, deadline_at, created_at, updated_at)
-    SELECT id, kind, input::jsonb, 'Pending', max_attempts, ${NOW} + ${ms('deadline_ms')},
-      ${NOW}, ${NOW}
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::double precision[])
-      AS v (id, kind, input, max_attempts, deadline_ms)
-    RETURNING *`,
+    WITH inserted AS (
+      INSERT INTO jobs (id, kind, input, status, max_attempts, deadline_at, created_at,
+        updated_at)
+      SELECT id, kind, input::jsonb, 'Pending', max_attempts, ${NOW} + ${ms('deadline_ms')},
+        ${NOW}, ${NOW}
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::double precision[])
+        AS v (id, kind, input, max_attempts, deadline_ms)
+      RETURNING 1)
+    SELECT ${NOW} AS created_at, (SELECT count(*) FROM inserted)::integer AS count`,
   /** $1 scope, $2 key. The key with its live job, if any. */
   getKey: `
     SELECT k.fingerprint, k.expires_at > now() AS key_live, j.*
@@ -105,15 +109,17 @@ export const SQL = {
     RETURNING id`,
   /**
    * $1 ids, $2 attempts, $3 results as JSON text, one array element per attempt; $4 retention
-   * ms. Returns the jobs of the attempts that still owned them.
+   * ms. The statement is the `complete_jobs` function of migration 0005, which looks each
+   * attempt up by id. Returns the jobs of the attempts that still owned them.
    */
-  completeMany: `
-    UPDATE jobs SET status = 'Completed', result = v.result::jsonb, progress_percent = 100,
-      ${finish('$4')}
-    FROM unnest($1::text[], $2::integer[], $3::text[]) AS v (id, attempt, result)
-    WHERE jobs.id = v.id AND jobs.attempt = v.attempt AND jobs.status = 'Running'
-      AND jobs.${LEASED}
-    RETURNING jobs.*`,
+  completeMany: 'SELECT * FROM complete_jobs($1, $2, $3, $4)',
+  /**
+   * As `completeMany`, but returns only the columns that completing set or that may have
+   * changed since the claim, for callers that hold the claimed jobs.
+   */
+  completeManyClaimed: `
+    SELECT id, attempt, progress_message, finished_at, expires_at
+    FROM complete_jobs($1, $2, $3, $4)`,
   /** $1 id, $2 attempt, $3 error, $4 retention ms. */
   fail: `
     UPDATE jobs SET status = 'Failed', error = $3, ${finish('$4')}

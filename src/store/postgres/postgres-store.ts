@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Job, JobFailure, JobProgress } from '../../job/job.js';
+import { type Job, type JobFailure, type JobProgress, NO_PROGRESS } from '../../job/job.js';
 import { isJobStatus } from '../../job/job-status.js';
 import type { Logger } from '../../log/logger.js';
 import { JobChangeEmitter } from '../job-change-emitter.js';
@@ -21,6 +21,7 @@ import { jobFromPostgresRow, type PostgresJobRow } from './postgres-job-row.js';
 import { PostgresListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { SQL } from './postgres-sql.js';
+import { STORE_TYPES } from './postgres-timestamps.js';
 import { WriteBatcher } from './write-batcher.js';
 
 const DEADLINE_EXCEEDED = JSON.stringify(DEADLINE_EXCEEDED_FAILURE);
@@ -67,6 +68,16 @@ interface CompletedAttempt {
   id: string;
   attempt: number;
   result: unknown;
+  claimed: Job | undefined;
+}
+
+/** The columns `completeManyClaimed` returns. */
+interface CompletedRow {
+  id: string;
+  attempt: number;
+  progress_message: string | null;
+  finished_at: Date;
+  expires_at: Date;
 }
 
 export interface PostgresJobStoreOptions {
@@ -114,7 +125,9 @@ export class PostgresJobStore implements JobStore {
       connectionString: options.connectionString,
       // Lets operators (and tests) find this store's connections in pg_stat_activity.
       application_name: `jobtoken:${options.schema}`.slice(0, 63),
-      options: `-c search_path=${options.schema.replaceAll(/[^\w$]/g, '')}`,
+      // UTC makes timestamps print in the form that `parseTimestamptz` reads without a regex.
+      options: `-c search_path=${options.schema.replaceAll(/[^\w$]/g, '')} -c TimeZone=UTC`,
+      types: STORE_TYPES,
       statement_timeout: STATEMENT_TIMEOUT_MS,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
@@ -161,20 +174,43 @@ export class PostgresJobStore implements JobStore {
     return this.#inserts.add(newJob);
   }
 
+  /**
+   * Inserts the jobs in one statement and builds them from the values sent and the one time the
+   * database set, which is what reading the rows back would return.
+   */
   async #insertBatch(jobs: NewJob[]): Promise<Job[]> {
-    const rows = await this.#rows(SQL.insertMany, [
+    const inputs = jobs.map((job) => JSON.stringify(job.input));
+    const { rows } = await this.#query<{ created_at: Date; count: number }>(SQL.insertMany, [
       jobs.map((job) => job.id),
       jobs.map((job) => job.kind),
-      jobs.map((job) => JSON.stringify(job.input)),
+      inputs,
       jobs.map((job) => job.maxAttempts ?? 1),
       jobs.map((job) => job.deadlineMs ?? null),
     ]);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return jobs.map((job) => {
-      const row = byId.get(job.id);
-      if (!row) throw new Error(`Inserting job ${job.id} returned no row.`);
-      return jobFromPostgresRow(row);
-    });
+    const [inserted] = rows;
+    if (inserted?.count !== jobs.length) {
+      throw new Error(`Inserting ${jobs.length} jobs stored ${inserted?.count ?? 0}.`);
+    }
+    const createdMs = inserted.created_at.getTime();
+    return jobs.map((job, index) => ({
+      id: job.id,
+      kind: job.kind,
+      // Parsed from the text sent, so the job holds the JSON value the database stored.
+      input: JSON.parse(inputs[index] as string),
+      status: 'Pending',
+      progress: NO_PROGRESS,
+      result: null,
+      error: null,
+      attempt: 0,
+      maxAttempts: job.maxAttempts ?? 1,
+      nextAttemptAt: null,
+      deadlineAt: job.deadlineMs == null ? null : new Date(createdMs + job.deadlineMs),
+      createdAt: new Date(createdMs),
+      startedAt: null,
+      updatedAt: new Date(createdMs),
+      finishedAt: null,
+      expiresAt: null,
+    }));
   }
 
   /**
@@ -277,21 +313,51 @@ export class PostgresJobStore implements JobStore {
     return (result.rowCount ?? 0) > 0;
   }
 
-  async complete(id: string, attempt: number, result: unknown): Promise<Job | null> {
-    return this.#completions.add({ id, attempt, result });
+  async complete(
+    id: string,
+    attempt: number,
+    result: unknown,
+    claimed?: Job,
+  ): Promise<Job | null> {
+    return this.#completions.add({ id, attempt, result, claimed });
   }
 
+  /**
+   * Completes the attempts in one statement. When every attempt comes with its claimed job, the
+   * statement returns only what completing changed and the jobs are built from the claims.
+   */
   async #completeBatch(attempts: CompletedAttempt[]): Promise<(Job | null)[]> {
-    const rows = await this.#rows(SQL.completeMany, [
+    const results = attempts.map((attempt) => JSON.stringify(attempt.result ?? null));
+    const values = [
       attempts.map((attempt) => attempt.id),
       attempts.map((attempt) => attempt.attempt),
-      attempts.map((attempt) => JSON.stringify(attempt.result ?? null)),
+      results,
       this.#retentionMs,
-    ]);
+    ];
+    if (attempts.some((attempt) => attempt.claimed === undefined)) {
+      const rows = await this.#rows(SQL.completeMany, values);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return attempts.map((attempt) => {
+        const row = byId.get(attempt.id);
+        return row && row.attempt === attempt.attempt ? jobFromPostgresRow(row) : null;
+      });
+    }
+    const { rows } = await this.#query<CompletedRow>(SQL.completeManyClaimed, values);
     const byId = new Map(rows.map((row) => [row.id, row]));
-    return attempts.map((attempt) => {
+    return attempts.map((attempt, index) => {
       const row = byId.get(attempt.id);
-      return row && row.attempt === attempt.attempt ? jobFromPostgresRow(row) : null;
+      const claimed = attempt.claimed as Job;
+      if (!row || row.attempt !== attempt.attempt) return null;
+      return {
+        ...claimed,
+        status: 'Completed',
+        progress: { percent: 100, message: row.progress_message },
+        // Parsed from the text sent, so the job holds the JSON value the database stored.
+        result: JSON.parse(results[index] as string),
+        updatedAt: new Date(row.finished_at),
+        finishedAt: row.finished_at,
+        expiresAt: row.expires_at,
+      };
     });
   }
 
@@ -367,13 +433,21 @@ export class PostgresJobStore implements JobStore {
     await this.#pool.end().catch(() => {});
   }
 
+  /**
+   * Turns a notification into change events: `<id>[,<id>...] <status> <kind>` for changed jobs,
+   * or `* Pending <kind>` for new ones.
+   */
   #onNotification(payload: string): void {
-    const [id, status, kind] = payload.split(' ');
-    if (!id || !kind || !isJobStatus(status)) {
+    const [ids, status, kind] = payload.split(' ');
+    if (!ids || !kind || !isJobStatus(status)) {
       this.#log.warn({ payload }, 'ignored a malformed job notification');
       return;
     }
-    this.#changes.emit({ id, kind, status });
+    if (ids === '*') {
+      this.#changes.emitInserted(kind);
+      return;
+    }
+    for (const id of ids.split(',')) this.#changes.emit({ id, kind, status });
   }
 
   async #query<Row extends pg.QueryResultRow = pg.QueryResultRow>(

@@ -68,7 +68,8 @@ export class SqliteJobStore implements JobStore {
 
   async insert(newJob: NewJob): Promise<Job> {
     const row = this.#run(() => this.#insertRow(newJob, this.#now()));
-    return this.#announce(row) as Job;
+    this.#changes.emitInserted(row.kind);
+    return jobFromRow(row);
   }
 
   async insertWithKey(newJob: NewJob, key: IdempotencyKey): Promise<KeyedInsertOutcome> {
@@ -95,7 +96,7 @@ export class SqliteJobStore implements JobStore {
       return [{ kind: 'created', job: jobFromRow(row) }, row];
     });
     const [outcome, created] = this.#run(() => insert.immediate());
-    this.#announce(created);
+    if (created) this.#changes.emitInserted(created.kind);
     return outcome;
   }
 
