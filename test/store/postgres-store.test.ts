@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.js';
 import type { JobChange } from '../../src/store/job-store.js';
+import { LATEST_POSTGRES_VERSION } from '../../src/store/postgres/postgres-migrations.js';
 import { PostgresJobStore } from '../../src/store/postgres/postgres-store.js';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../support/postgres.js';
 import { waitFor } from '../support/wait-for.js';
@@ -41,7 +42,9 @@ describe('PostgresJobStore', () => {
     const schema = uniqueSchema();
     const stores = await Promise.all(Array.from({ length: 10 }, () => openStore(60_000, schema)));
     const applied = stores.flatMap((store) => store.appliedMigrations);
-    expect(applied).toEqual([1, 2, 3, 4, 5]);
+    expect(applied).toEqual(
+      Array.from({ length: LATEST_POSTGRES_VERSION }, (_, index) => index + 1),
+    );
     for (const store of stores) await store.close();
   });
 

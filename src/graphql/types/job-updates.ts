@@ -7,7 +7,8 @@ import { Operation } from './operation.js';
 
 /**
  * How often a subscription reads its job even without a change announcement, in milliseconds:
- * a backstop for announcements lost while a PostgreSQL listener reconnects.
+ * a backstop for announcements lost while a PostgreSQL listener reconnects, or when a process
+ * stops between a write and its announcement.
  */
 export const SUBSCRIPTION_RECHECK_INTERVAL_MS = 5_000;
 

@@ -92,12 +92,7 @@ export class CachedJobStore implements JobStore {
     return this.#inner.updateProgress(id, attempt, progress);
   }
 
-  async complete(
-    id: string,
-    attempt: number,
-    result: unknown,
-    claimed?: Job,
-  ): Promise<Job | null> {
+  async complete(id: string, attempt: number, result: unknown, claimed?: Job): Promise<Job | null> {
     return this.#remember(await this.#inner.complete(id, attempt, result, claimed));
   }
 

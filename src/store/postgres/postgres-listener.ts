@@ -19,10 +19,11 @@ export interface PostgresListenerOptions {
 }
 
 /**
- * Keeps one connection that LISTENs on the job channel. A connection that errors, ends, or does
- * not respond to a health query in time (half-open, for example after a network partition) is
- * destroyed and replaced. Notifications sent meanwhile are lost, so the runner's polling and
- * heartbeats cover that gap.
+ * Keeps one connection that LISTENs on the job channel and sends this process's notifications.
+ * A connection that errors, ends, or does not respond to a health query in time (half-open, for
+ * example after a network partition) is destroyed and replaced. Notifications sent or due
+ * meanwhile are lost, so the runner's polling and heartbeats and the watchers' re-reads cover
+ * that gap.
  */
 export class PostgresListener {
   readonly #options: PostgresListenerOptions;
@@ -31,6 +32,10 @@ export class PostgresListener {
   #healthTimer: NodeJS.Timeout | undefined;
   #closed = false;
   #reconnecting = false;
+  /** Payloads waiting for the next send. */
+  #outbox: string[] = [];
+  /** The send in progress, if any; payloads queued meanwhile go out after it. */
+  #sending: Promise<void> | undefined;
   /** Connections made so far; more than one means a reconnect happened. */
   connections = 0;
 
@@ -55,7 +60,43 @@ export class PostgresListener {
     return result?.rows[0]?.pid;
   }
 
+  /**
+   * Sends notifications on the job channel. Payloads queued in the same event-loop turn, or
+   * while a send is in progress, go out together in one statement and transaction.
+   */
+  notify(payloads: readonly string[]): void {
+    if (this.#closed || payloads.length === 0) return;
+    this.#outbox.push(...payloads);
+    if (this.#sending) return;
+    this.#sending = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.#sendOutbox(),
+    );
+  }
+
+  async #sendOutbox(): Promise<void> {
+    while (this.#outbox.length > 0) {
+      const payloads = this.#outbox;
+      this.#outbox = [];
+      const client = this.#client;
+      if (!client) {
+        this.#log.warn({ dropped: payloads.length }, 'notifications dropped while reconnecting');
+        continue;
+      }
+      try {
+        await client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [
+          this.#options.channel,
+          payloads,
+        ]);
+      } catch (error) {
+        this.#log.warn({ err: error, dropped: payloads.length }, 'sending notifications failed');
+      }
+    }
+    this.#sending = undefined;
+  }
+
   async close(): Promise<void> {
+    // Changes committed before the close are still announced.
+    await this.#sending;
     this.#closed = true;
     clearInterval(this.#healthTimer);
     const client = this.#client;
@@ -64,7 +105,13 @@ export class PostgresListener {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ ...this.#options.connection, keepAlive: true });
+    const { connection } = this.#options;
+    const client = new pg.Client({
+      ...connection,
+      // This connection writes no data, so its notify transactions need not wait for a flush.
+      options: `${connection.options ?? ''} -c synchronous_commit=off`.trim(),
+      keepAlive: true,
+    });
     client.on('notification', (message) => {
       if (message.payload) this.#options.onNotification(message.payload);
     });

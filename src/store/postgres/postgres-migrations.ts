@@ -2,8 +2,9 @@ import type { Pool } from 'pg';
 import { sql as createJobs } from './migrations/0001-create-jobs.js';
 import { sql as addRetriesDeadlinesKeys } from './migrations/0002-add-retries-deadlines-keys.js';
 import { sql as addClaimFunction } from './migrations/0003-add-claim-function.js';
-import { sql as notifyPerStatement } from './migrations/0004-notify-per-statement.js';
+import { sql as dropNotifyTriggers } from './migrations/0004-drop-notify-triggers.js';
 import { sql as addCompleteFunction } from './migrations/0005-add-complete-function.js';
+import { sql as dropNewestIndex } from './migrations/0006-drop-newest-index.js';
 
 interface Migration {
   version: number;
@@ -16,8 +17,9 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'create-jobs', sql: createJobs },
   { version: 2, name: 'add-retries-deadlines-keys', sql: addRetriesDeadlinesKeys },
   { version: 3, name: 'add-claim-function', sql: addClaimFunction },
-  { version: 4, name: 'notify-per-statement', sql: notifyPerStatement },
+  { version: 4, name: 'drop-notify-triggers', sql: dropNotifyTriggers },
   { version: 5, name: 'add-complete-function', sql: addCompleteFunction },
+  { version: 6, name: 'drop-newest-index', sql: dropNewestIndex },
 ];
 
 export const LATEST_POSTGRES_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,4 +1,9 @@
-/** Every statement of the PostgreSQL store. `$n` parameters are listed in each comment. */
+import { JOB_STATUSES } from '../../job/job-status.js';
+
+/**
+ * Every statement of the PostgreSQL store. `$n` parameters are listed in each comment. Writes
+ * return at least the id, kind and status of each changed job, which the store announces.
+ */
 
 const NOW = "date_trunc('milliseconds', now())";
 const LIVE = '(expires_at IS NULL OR expires_at > now())';
@@ -13,6 +18,17 @@ const OWNED = `id = $1 AND attempt = $2 AND status = 'Running' AND ${LEASED}`;
 const finish = (retention: string) =>
   `updated_at = ${NOW}, finished_at = ${NOW},
    expires_at = ${NOW} + ${retention} * interval '1 millisecond', lease_expires_at = NULL`;
+
+/**
+ * The newest live jobs of one status after a cursor, which is a time (or null for none) and an
+ * id. Each argument is an SQL expression.
+ */
+const newestOfStatus = (status: string, time: string, id: string, limit: string) => `
+    SELECT * FROM jobs
+    WHERE status = ${status} AND ${LIVE}
+      AND (${time}::timestamptz IS NULL OR (created_at, id) < (${time}::timestamptz, ${id}::text))
+    ORDER BY created_at DESC, id DESC
+    LIMIT ${limit}`;
 
 export const SQL = {
   /** $1 id, $2 kind, $3 input, $4 max attempts, $5 deadline ms or null. */
@@ -55,7 +71,7 @@ export const SQL = {
   failOverdue: `
     UPDATE jobs SET status = 'Failed', error = $1, ${finish('$2')}
     WHERE status = 'Pending' AND deadline_at <= now()
-    RETURNING id`,
+    RETURNING id, kind, status`,
   /** $1 id, $2 attempt, $3 error, $4 delay ms. */
   retry: `
     UPDATE jobs SET status = 'Pending', error = $3, next_attempt_at = now() + ${ms('$4')},
@@ -66,19 +82,23 @@ export const SQL = {
   exhaustRunning: `
     UPDATE jobs SET status = 'Failed', error = $1, ${finish('$2')}
     WHERE status = 'Running' AND lease_expires_at <= now() AND attempt >= max_attempts
-    RETURNING id`,
+    RETURNING id, kind, status`,
   /** $1 id. */
   get: `SELECT * FROM jobs WHERE id = $1 AND ${LIVE}`,
   /** $1 ids. */
   getMany: `SELECT * FROM jobs WHERE id = ANY($1::text[]) AND ${LIVE}`,
-  /** $1 status or null, $2 cursor time or null, $3 cursor id, $4 limit. */
+  /** $1 status, $2 cursor time or null, $3 cursor id, $4 limit. */
+  listByStatus: newestOfStatus('$1', '$2', '$3', '$4'),
+  /**
+   * $1 cursor time or null, $2 cursor id, $3 limit. Merges the newest jobs of each status, so
+   * that every branch reads the status index for at most a page of rows.
+   */
   list: `
-    SELECT * FROM jobs
-    WHERE ${LIVE}
-      AND ($1::text IS NULL OR status = $1)
-      AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::text))
+    SELECT * FROM (${JOB_STATUSES.map(
+      (status) => `(${newestOfStatus(`'${status}'`, '$1', '$2', '$3')})`,
+    ).join(' UNION ALL ')}) AS newest
     ORDER BY created_at DESC, id DESC
-    LIMIT $4`,
+    LIMIT $3`,
   /**
    * $1 limit, $2 owner, $3 lease ms. The statement is the `claim_jobs` function of migration
    * 0003, whose planner settings keep each claim to the rows it takes. SKIP LOCKED lets
@@ -96,17 +116,17 @@ export const SQL = {
   reclaimRunning: `
     UPDATE jobs SET status = 'Pending', updated_at = ${NOW}, lease_expires_at = NULL
     WHERE status = 'Running' AND lease_expires_at <= now()
-    RETURNING id`,
+    RETURNING id, kind, status`,
   /** $1 retention ms. */
   reclaimCancelling: `
     UPDATE jobs SET status = 'Cancelled', ${finish('$1')}
     WHERE status = 'Cancelling' AND lease_expires_at <= now()
-    RETURNING id`,
+    RETURNING id, kind, status`,
   /** $1 id, $2 attempt, $3 percent, $4 message. */
   updateProgress: `
     UPDATE jobs SET progress_percent = $3, progress_message = $4, updated_at = ${NOW}
     WHERE ${OWNED}
-    RETURNING id`,
+    RETURNING id, kind, status`,
   /**
    * $1 ids, $2 attempts, $3 results as JSON text, one array element per attempt; $4 retention
    * ms. The statement is the `complete_jobs` function of migration 0005, which looks each
@@ -145,11 +165,11 @@ export const SQL = {
     UPDATE jobs SET status = 'Pending', attempt = attempt - 1, updated_at = ${NOW},
       lease_expires_at = NULL
     WHERE ${OWNED}
-    RETURNING id`,
+    RETURNING id, kind, status`,
   /** $1 id, $2 attempt, $3 retention ms. */
   releaseCancelling: `
     UPDATE jobs SET status = 'Cancelled', ${finish('$3')}
     WHERE id = $1 AND attempt = $2 AND status = 'Cancelling'
-    RETURNING id`,
+    RETURNING id, kind, status`,
   deleteExpired: 'DELETE FROM jobs WHERE expires_at IS NOT NULL AND expires_at <= now()',
 } as const;

@@ -43,6 +43,33 @@ function insertValues(newJob: NewJob): unknown[] {
   ];
 }
 
+/** The fields of a changed job that its announcement carries. */
+type ChangedJob = Pick<Job, 'id' | 'kind' | 'status'>;
+
+/** Most ids in one notification, which keeps payloads well under PostgreSQL's 8,000 bytes. */
+const MAX_IDS_PER_NOTIFICATION = 100;
+
+/**
+ * Builds the notification payloads for changed jobs: `<id>[,<id>...] <status> <kind>`, one per
+ * status and kind and at most MAX_IDS_PER_NOTIFICATION ids each.
+ */
+function changePayloads(jobs: readonly ChangedJob[]): string[] {
+  const idsByGroup = new Map<string, string[]>();
+  for (const job of jobs) {
+    const group = `${job.status} ${job.kind}`;
+    const ids = idsByGroup.get(group);
+    if (ids) ids.push(job.id);
+    else idsByGroup.set(group, [job.id]);
+  }
+  const payloads: string[] = [];
+  for (const [group, ids] of idsByGroup) {
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_NOTIFICATION) {
+      payloads.push(`${ids.slice(start, start + MAX_IDS_PER_NOTIFICATION).join(',')} ${group}`);
+    }
+  }
+  return payloads;
+}
+
 /** Compares jobs by `created_at`, then id, the order in which claims pick them. */
 function byCreation(first: Job, second: Job): number {
   const age = first.createdAt.getTime() - second.createdAt.getTime();
@@ -94,9 +121,10 @@ export interface PostgresJobStoreOptions {
 }
 
 /**
- * Stores jobs in PostgreSQL for many processes at once. Claims use FOR UPDATE SKIP LOCKED, every
- * attempt holds a lease timed by the database clock, and a trigger announces each change on a
- * LISTEN/NOTIFY channel that every process's store turns into `onChange` events.
+ * Stores jobs in PostgreSQL for many processes at once. Claims use FOR UPDATE SKIP LOCKED, and
+ * every attempt holds a lease timed by the database clock. After each write commits, the store
+ * announces the changed jobs with NOTIFY on a channel that every process's store LISTENs to and
+ * turns into `onChange` events.
  */
 export class PostgresJobStore implements JobStore {
   readonly #pool: pg.Pool;
@@ -191,6 +219,7 @@ export class PostgresJobStore implements JobStore {
     if (inserted?.count !== jobs.length) {
       throw new Error(`Inserting ${jobs.length} jobs stored ${inserted?.count ?? 0}.`);
     }
+    this.#announceInserted(jobs);
     const createdMs = inserted.created_at.getTime();
     return jobs.map((job, index) => ({
       id: job.id,
@@ -243,7 +272,10 @@ export class PostgresJobStore implements JobStore {
         const inserted = await client.query<PostgresJobRow>(SQL.insert, insertValues(newJob));
         return inserted.rows[0];
       });
-      if (created) return { kind: 'created', job: jobFromPostgresRow(created) };
+      if (created) {
+        this.#announceInserted([created]);
+        return { kind: 'created', job: jobFromPostgresRow(created) };
+      }
     }
     throw new Error(`Inserting a job with idempotency key "${key.key}" lost three races.`);
   }
@@ -261,22 +293,17 @@ export class PostgresJobStore implements JobStore {
   }
 
   async list(options: ListJobsOptions): Promise<Job[]> {
-    const rows = await this.#rows(
-      SQL.list,
-      [
-        options.status ?? null,
-        options.after?.createdAt ?? null,
-        options.after?.id ?? null,
-        options.limit,
-      ],
-      { retry: true },
-    );
+    const after = [options.after?.createdAt ?? null, options.after?.id ?? null, options.limit];
+    const rows = options.status
+      ? await this.#rows(SQL.listByStatus, [options.status, ...after], { retry: true })
+      : await this.#rows(SQL.list, after, { retry: true });
     return rows.map(jobFromPostgresRow);
   }
 
   /** Returns the claimed jobs oldest first, the order in which they were picked. */
   async claim(limit: number, options: ClaimOptions): Promise<Job[]> {
     const rows = await this.#rows(SQL.claim, [limit, options.owner, options.leaseMs]);
+    this.#announce(rows);
     return rows.map(jobFromPostgresRow).sort(byCreation);
   }
 
@@ -292,33 +319,27 @@ export class PostgresJobStore implements JobStore {
   }
 
   async reclaimExpired(): Promise<number> {
-    const exhausted = await this.#query(SQL.exhaustRunning, [EXHAUSTED, this.#retentionMs]);
-    const running = await this.#query(SQL.reclaimRunning, []);
-    const cancelling = await this.#query(SQL.reclaimCancelling, [this.#retentionMs]);
-    return (exhausted.rowCount ?? 0) + (running.rowCount ?? 0) + (cancelling.rowCount ?? 0);
+    const exhausted = await this.#changed(SQL.exhaustRunning, [EXHAUSTED, this.#retentionMs]);
+    const running = await this.#changed(SQL.reclaimRunning, []);
+    const cancelling = await this.#changed(SQL.reclaimCancelling, [this.#retentionMs]);
+    return exhausted.length + running.length + cancelling.length;
   }
 
   async failOverdue(): Promise<number> {
-    const result = await this.#query(SQL.failOverdue, [DEADLINE_EXCEEDED, this.#retentionMs]);
-    return result.rowCount ?? 0;
+    return (await this.#changed(SQL.failOverdue, [DEADLINE_EXCEEDED, this.#retentionMs])).length;
   }
 
   async updateProgress(id: string, attempt: number, progress: JobProgress): Promise<boolean> {
-    const result = await this.#query(SQL.updateProgress, [
+    const changed = await this.#changed(SQL.updateProgress, [
       id,
       attempt,
       progress.percent,
       progress.message,
     ]);
-    return (result.rowCount ?? 0) > 0;
+    return changed.length > 0;
   }
 
-  async complete(
-    id: string,
-    attempt: number,
-    result: unknown,
-    claimed?: Job,
-  ): Promise<Job | null> {
+  async complete(id: string, attempt: number, result: unknown, claimed?: Job): Promise<Job | null> {
     return this.#completions.add({ id, attempt, result, claimed });
   }
 
@@ -336,6 +357,7 @@ export class PostgresJobStore implements JobStore {
     ];
     if (attempts.some((attempt) => attempt.claimed === undefined)) {
       const rows = await this.#rows(SQL.completeMany, values);
+      this.#announce(rows);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return attempts.map((attempt) => {
         const row = byId.get(attempt.id);
@@ -344,7 +366,7 @@ export class PostgresJobStore implements JobStore {
     }
     const { rows } = await this.#query<CompletedRow>(SQL.completeManyClaimed, values);
     const byId = new Map(rows.map((row) => [row.id, row]));
-    return attempts.map((attempt, index) => {
+    const completed = attempts.map((attempt, index): Job | null => {
       const row = byId.get(attempt.id);
       const claimed = attempt.claimed as Job;
       if (!row || row.attempt !== attempt.attempt) return null;
@@ -359,6 +381,8 @@ export class PostgresJobStore implements JobStore {
         expiresAt: row.expires_at,
       };
     });
+    this.#announce(completed.filter((job) => job !== null));
+    return completed;
   }
 
   async fail(id: string, attempt: number, failure: JobFailure): Promise<Job | null> {
@@ -368,7 +392,7 @@ export class PostgresJobStore implements JobStore {
       JSON.stringify(failure),
       this.#retentionMs,
     ]);
-    return row ? jobFromPostgresRow(row) : null;
+    return this.#announced(row);
   }
 
   async retry(
@@ -378,7 +402,7 @@ export class PostgresJobStore implements JobStore {
     delayMs: number,
   ): Promise<Job | null> {
     const [row] = await this.#rows(SQL.retry, [id, attempt, JSON.stringify(failure), delayMs]);
-    return row ? jobFromPostgresRow(row) : null;
+    return this.#announced(row);
   }
 
   /**
@@ -388,9 +412,9 @@ export class PostgresJobStore implements JobStore {
   async requestCancel(id: string): Promise<CancelOutcome> {
     for (let round = 0; round < 3; round += 1) {
       const [cancelled] = await this.#rows(SQL.cancelPending, [id, this.#retentionMs]);
-      if (cancelled) return { kind: 'cancelled', job: jobFromPostgresRow(cancelled) };
+      if (cancelled) return { kind: 'cancelled', job: this.#announced(cancelled) };
       const [cancelling] = await this.#rows(SQL.markCancelling, [id]);
-      if (cancelling) return { kind: 'cancelling', job: jobFromPostgresRow(cancelling) };
+      if (cancelling) return { kind: 'cancelling', job: this.#announced(cancelling) };
       const job = await this.get(id);
       if (!job) return { kind: 'not_found' };
       if (job.status === 'Cancelled') return { kind: 'cancelled', job };
@@ -404,14 +428,14 @@ export class PostgresJobStore implements JobStore {
 
   async finishCancel(id: string): Promise<Job | null> {
     const [row] = await this.#rows(SQL.finishCancel, [id, this.#retentionMs]);
-    return row ? jobFromPostgresRow(row) : null;
+    return this.#announced(row);
   }
 
   async release(id: string, attempt: number): Promise<boolean> {
-    const running = await this.#query(SQL.releaseRunning, [id, attempt]);
-    if ((running.rowCount ?? 0) > 0) return true;
-    const cancelling = await this.#query(SQL.releaseCancelling, [id, attempt, this.#retentionMs]);
-    return (cancelling.rowCount ?? 0) > 0;
+    const running = await this.#changed(SQL.releaseRunning, [id, attempt]);
+    if (running.length > 0) return true;
+    const cancelling = await this.#changed(SQL.releaseCancelling, [id, attempt, this.#retentionMs]);
+    return cancelling.length > 0;
   }
 
   /** With many processes there is no safe "everything is abandoned": only expired leases are. */
@@ -426,6 +450,33 @@ export class PostgresJobStore implements JobStore {
 
   onChange(listener: JobChangeListener): () => void {
     return this.#changes.subscribe(listener);
+  }
+
+  /** Announces changed jobs to every process's listeners, after the change has committed. */
+  #announce(jobs: readonly ChangedJob[]): void {
+    this.#listener.notify(changePayloads(jobs));
+  }
+
+  /** Announces new Pending jobs once per kind. */
+  #announceInserted(jobs: readonly Pick<NewJob, 'kind'>[]): void {
+    const kinds = new Set(jobs.map((job) => job.kind));
+    this.#listener.notify([...kinds].map((kind) => `* Pending ${kind}`));
+  }
+
+  /** Announces the job of a returned row, if any, and returns it as a Job. */
+  #announced(row: PostgresJobRow): Job;
+  #announced(row: PostgresJobRow | undefined): Job | null;
+  #announced(row: PostgresJobRow | undefined): Job | null {
+    if (!row) return null;
+    this.#announce([row]);
+    return jobFromPostgresRow(row);
+  }
+
+  /** Runs a write that returns the id, kind and status of each changed job, and announces them. */
+  async #changed(text: string, values: unknown[]): Promise<ChangedJob[]> {
+    const { rows } = await this.#query<ChangedJob>(text, values);
+    this.#announce(rows);
+    return rows;
   }
 
   async close(): Promise<void> {
