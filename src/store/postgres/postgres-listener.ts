@@ -9,6 +9,8 @@ export const LISTENER_HEALTH_TIMEOUT_MS = 3_000;
 /** First and last delay between reconnect attempts, in milliseconds; it doubles in between. */
 const RECONNECT_MIN_DELAY_MS = 250;
 const RECONNECT_MAX_DELAY_MS = 5_000;
+/** How long closing waits for notifications still being sent, in milliseconds. */
+const CLOSE_SEND_TIMEOUT_MS = 1_000;
 
 export interface PostgresListenerOptions {
   connection: pg.ClientConfig;
@@ -34,7 +36,7 @@ export class PostgresListener {
   #reconnecting = false;
   /** Payloads waiting for the next send. */
   #outbox: string[] = [];
-  /** The send in progress, if any; payloads queued meanwhile go out after it. */
+  /** The send in progress, if any. Payloads queued meanwhile go out after it. */
   #sending: Promise<void> | undefined;
   /** Connections made so far; more than one means a reconnect happened. */
   connections = 0;
@@ -95,8 +97,13 @@ export class PostgresListener {
   }
 
   async close(): Promise<void> {
-    // Changes committed before the close are still announced.
-    await this.#sending;
+    // Changes committed before the close are still announced, unless the connection hangs.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_SEND_TIMEOUT_MS);
+    });
+    await Promise.race([this.#sending, timeout]);
+    clearTimeout(timer);
     this.#closed = true;
     clearInterval(this.#healthTimer);
     const client = this.#client;

@@ -46,7 +46,7 @@ function insertValues(newJob: NewJob): unknown[] {
 /** The fields of a changed job that its announcement carries. */
 type ChangedJob = Pick<Job, 'id' | 'kind' | 'status'>;
 
-/** Most ids in one notification, which keeps payloads well under PostgreSQL's 8,000 bytes. */
+/** Maximum ids in one notification, which keeps payloads well under PostgreSQL's 8,000 bytes. */
 const MAX_IDS_PER_NOTIFICATION = 100;
 
 /**
@@ -217,14 +217,16 @@ export class PostgresJobStore implements JobStore {
     ]);
     const [inserted] = rows;
     if (inserted?.count !== jobs.length) {
-      throw new Error(`Inserting ${jobs.length} jobs stored ${inserted?.count ?? 0}.`);
+      throw new Error(
+        `Inserting ${jobs.length} jobs failed: the database stored ${inserted?.count ?? 0}.`,
+      );
     }
     this.#announceInserted(jobs);
     const createdMs = inserted.created_at.getTime();
     return jobs.map((job, index) => ({
       id: job.id,
       kind: job.kind,
-      // Parsed from the text sent, so the job holds the JSON value the database stored.
+      // Parsed from the text sent, so the job contains the JSON value the database stored.
       input: JSON.parse(inputs[index] as string),
       status: 'Pending',
       progress: NO_PROGRESS,
@@ -374,7 +376,7 @@ export class PostgresJobStore implements JobStore {
         ...claimed,
         status: 'Completed',
         progress: { percent: 100, message: row.progress_message },
-        // Parsed from the text sent, so the job holds the JSON value the database stored.
+        // Parsed from the text sent, so the job contains the JSON value the database stored.
         result: JSON.parse(results[index] as string),
         updatedAt: new Date(row.finished_at),
         finishedAt: row.finished_at,
