@@ -20,6 +20,7 @@ export const bullmqEngine: Engine = async (run) => {
   worker.on('error', (error) => console.error('bullmq worker error:', error));
   await worker.waitUntilReady();
 
+  const walStart = await run.walPosition();
   const started = performance.now();
   if (run.batched) {
     await submitInChunks(run.jobs, (indexes) =>
@@ -31,8 +32,9 @@ export const bullmqEngine: Engine = async (run) => {
   const submitMs = performance.now() - started;
   await completed.done;
   const totalMs = performance.now() - started;
+  const walBytes = (await run.walPosition()) - walStart;
 
   await worker.close();
   await queue.close();
-  return { submitMs, totalMs };
+  return { submitMs, totalMs, walBytes };
 };

@@ -7,6 +7,8 @@ export interface EngineRun {
   databaseUrl: string;
   /** PostgreSQL schema of this run, `bench_*`, dropped afterwards. */
   schema: string;
+  /** Reads the server's current WAL position in bytes, on a connection of its own. */
+  walPosition: () => Promise<number>;
 }
 
 /** Times of one run in milliseconds, from the first submit. */
@@ -15,6 +17,8 @@ export interface EngineTiming {
   submitMs: number;
   /** Until the engine reported the last job completed. */
   totalMs: number;
+  /** WAL that the database server wrote while the clock ran, in bytes. */
+  walBytes: number;
 }
 
 /**

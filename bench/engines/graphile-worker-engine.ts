@@ -33,6 +33,7 @@ export const graphileWorkerEngine: Engine = async (run) => {
   });
   runner.events.on('job:success', () => completed.tick());
 
+  const walStart = await run.walPosition();
   const started = performance.now();
   if (run.batched) {
     await submitInChunks(run.jobs, (indexes) =>
@@ -45,10 +46,11 @@ export const graphileWorkerEngine: Engine = async (run) => {
   await completed.done;
   await waitForEmptyJobTable(utils, run.schema);
   const totalMs = performance.now() - started;
+  const walBytes = (await run.walPosition()) - walStart;
 
   await runner.stop();
   await utils.release();
-  return { submitMs, totalMs };
+  return { submitMs, totalMs, walBytes };
 };
 
 /** Waits until graphile-worker has deleted every job row, checking every 10 ms. */

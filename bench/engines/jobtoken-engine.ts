@@ -43,6 +43,7 @@ export const jobtokenEngine: Engine = async (run) => {
   runner.on('job:completed', () => completed.tick());
   await runner.start();
 
+  const walStart = await run.walPosition();
   const started = performance.now();
   const submit = (index: number) =>
     store.insert({ id: createJobId(), kind: 'noop', input: { index } });
@@ -54,8 +55,9 @@ export const jobtokenEngine: Engine = async (run) => {
   const submitMs = performance.now() - started;
   await completed.done;
   const totalMs = performance.now() - started;
+  const walBytes = (await run.walPosition()) - walStart;
 
   await runner.stop();
   await store.close();
-  return { submitMs, totalMs };
+  return { submitMs, totalMs, walBytes };
 };

@@ -33,6 +33,7 @@ export const pgBossEngine: Engine = async (run) => {
     );
   }
 
+  const walStart = await run.walPosition();
   const started = performance.now();
   if (run.batched) {
     await submitInChunks(run.jobs, (indexes) =>
@@ -45,9 +46,10 @@ export const pgBossEngine: Engine = async (run) => {
   await handled.done;
   await waitForCompletedCount(boss, run);
   const totalMs = performance.now() - started;
+  const walBytes = (await run.walPosition()) - walStart;
 
   await boss.stop({ graceful: true, wait: true });
-  return { submitMs, totalMs };
+  return { submitMs, totalMs, walBytes };
 };
 
 /** Waits until pg-boss has written every job as completed, checking every 10 ms. */
