@@ -42,7 +42,9 @@ export async function terminateConnections(schema: string, which: 'listener' | '
      WHERE application_name = $1 AND pid <> pg_backend_pid()`,
     [`jobtoken:${schema}`.slice(0, 63)],
   );
-  const isListener = (row: { query: string }) => /^(LISTEN|SELECT 1)/i.test(row.query.trim());
+  // The listening connection's last statement is its LISTEN, a health check or a notification.
+  const isListener = (row: { query: string }) =>
+    /^(LISTEN|SELECT 1|SELECT pg_notify)/i.test(row.query.trim());
   const targets = rows.filter((row) => {
     if (which === 'all') return true;
     if (which === 'listener') return isListener(row);

@@ -38,6 +38,8 @@ export class PostgresListener {
   #outbox: string[] = [];
   /** The send in progress, if any. Payloads queued meanwhile go out after it. */
   #sending: Promise<void> | undefined;
+  /** Whether dropped notifications were logged since the connection was lost. */
+  #dropLogged = false;
   /** Connections made so far; more than one means a reconnect happened. */
   connections = 0;
 
@@ -81,7 +83,13 @@ export class PostgresListener {
       this.#outbox = [];
       const client = this.#client;
       if (!client) {
-        this.#log.warn({ dropped: payloads.length }, 'notifications dropped while reconnecting');
+        if (!this.#dropLogged) {
+          this.#log.warn(
+            { dropped: payloads.length },
+            'notifications dropped while reconnecting; later drops are not logged',
+          );
+          this.#dropLogged = true;
+        }
         continue;
       }
       try {
@@ -127,6 +135,7 @@ export class PostgresListener {
     await client.connect();
     await client.query(`LISTEN ${quoteIdentifier(this.#options.channel)}`);
     this.#client = client;
+    this.#dropLogged = false;
     this.connections += 1;
   }
 
