@@ -140,9 +140,9 @@ const ENGINE_MISS_REASONS: Partial<
       'On two cores the database does most of the work, and jobtoken asks more of it: it ' +
       'keeps every finished job with its result, so completing a job writes a new row ' +
       'version with entries in three indexes, where graphile-worker deletes the row. With ' +
-      'the status, list, lease, expiry and deadline indexes that polls, lists and sweeps ' +
-      'need, each job writes about twice the WAL (see the table), and every commit waits for ' +
-      'that WAL to reach the disk.',
+      'the indexes that claims, lists and sweeps read (Pending jobs by age, status, lease, ' +
+      'deadline and expiry), each job writes about twice the WAL (see the table), and every ' +
+      'commit waits for that WAL to reach the disk.',
   },
   'pg-boss': {
     batched: 'pg-boss fetches 100 jobs per call and completes them in one statement.',
