@@ -1,5 +1,11 @@
 import type { JobKind } from './job-kind.js';
 
+/**
+ * Allowed kind names: stores send the name in space-separated change notifications, so it
+ * contains no spaces or commas.
+ */
+const KIND_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
+
 /** The job kinds this process can accept and run, by name. */
 export class KindRegistry {
   readonly #kinds = new Map<string, JobKind>();
@@ -9,6 +15,11 @@ export class KindRegistry {
   }
 
   register(kind: JobKind): void {
+    if (!KIND_NAME.test(kind.name)) {
+      throw new Error(
+        `Invalid job kind name "${kind.name}": use 1-100 letters, digits, '_', '.', ':' or '-'.`,
+      );
+    }
     if (this.#kinds.has(kind.name)) throw new Error(`Job kind "${kind.name}" is registered twice.`);
     this.#kinds.set(kind.name, kind);
   }
