@@ -23,12 +23,12 @@ export function idempotencyKeyProblem(key: string): string | null {
  * Reads an `Idempotency-Key` header value, or returns null when it is malformed. The IETF
  * httpapi draft defines it as a structured field string: `"abc"`, with `\"` and `\\` escapes and
  * optional `;` parameters, which are ignored. An unquoted value is accepted too, because many
- * clients send one, but it must not contain a quote.
+ * clients send one, but it must not contain a quote or a comma. Repeated headers arrive joined
+ * with ", ", so they never read as one key.
  */
 export function parseIdempotencyKeyHeader(value: string): string | null {
-  // NOTE: repeated headers arrive joined with ", " and are read as one key.
   const trimmed = value.trim();
-  if (!trimmed.startsWith('"')) return trimmed.includes('"') ? null : trimmed;
+  if (!trimmed.startsWith('"')) return /[",]/.test(trimmed) ? null : trimmed;
   let key = '';
   for (let index = 1; index < trimmed.length; index += 1) {
     const character = trimmed[index];

@@ -182,6 +182,7 @@ describe('Idempotency-Key header', () => {
     ['an unterminated quote', '"abc', /not a structured field string/],
     ['text after the closing quote', '"abc"x', /not a structured field string/],
     ['a quote inside a bare key', 'ab"c', /not a structured field string/],
+    ['a comma inside a bare key', 'ab,c', /not a structured field string/],
     ['an unknown escape', '"a\\nb"', /not a structured field string/],
   ])('rejects %s', async (_case, header, message) => {
     const { url, store } = await serve(sqliteFactory());
@@ -191,6 +192,23 @@ describe('Idempotency-Key header', () => {
     expect(problem.code).toBe('invalid_input');
     expect(problem.field).toBe('Idempotency-Key');
     expect(problem.detail).toMatch(message);
+    expect(await countJobs(store)).toBe(0);
+  });
+});
+
+describe('Idempotency-Key repeated', () => {
+  it('rejects two headers in one request', async () => {
+    const { url, store } = await serve(sqliteFactory());
+    const headers = new Headers({ 'content-type': 'application/json' });
+    headers.append('idempotency-key', 'first');
+    headers.append('idempotency-key', 'second');
+    const response = await fetch(`${url}/jobs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(SEATTLE),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).field).toBe('Idempotency-Key');
     expect(await countJobs(store)).toBe(0);
   });
 });
