@@ -107,6 +107,11 @@ class RestRoutes {
 
   /** Returns the handler for a REST path, a 405 or 404 handler, or undefined for other paths. */
   match(method: string, pathname: string): Handler | undefined {
+    if (pathname === '/health') {
+      return method === 'GET' || method === 'HEAD'
+        ? async () => new Response(null, { status: 200 })
+        : notAllowed('GET, HEAD');
+    }
     if (pathname === '/openapi.json') {
       return method === 'GET' ? async () => jsonResponse(200, OPENAPI_DOCUMENT) : notAllowed('GET');
     }
@@ -128,7 +133,7 @@ class RestRoutes {
         return async (request, context) => withoutBody(await poll(request, context));
       return poll;
     }
-    // yoga handles /health itself, before this plugin runs, and serves GraphQL and GraphiQL.
+    // yoga serves GraphQL and GraphiQL.
     if (pathname === GRAPHQL_PATH) return undefined;
     return async () =>
       problemResponse(

@@ -274,6 +274,20 @@ describe('REST routing', () => {
     const response = await testApp.request('/health');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect((await testApp.request('/health', { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('rejects other methods on the health check', async () => {
+    const response = await testApp.request('/health', { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect((await response.json()).code).toBe('method_not_allowed');
+  });
+
+  it('answers paths ending in health as unknown routes', async () => {
+    for (const path of ['/jobs/x/health', '/nope/health', '/nope#', '/nope%20']) {
+      expect((await testApp.request(path)).status, path).toBe(404);
+    }
   });
 
   it('answers an unknown route with a 404 problem', async () => {
