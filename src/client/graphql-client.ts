@@ -1,4 +1,5 @@
 import { errorCodeFromGraphqlCode } from '../errors/error-codes.js';
+import { isJobId } from '../job/job-id-shape.js';
 import {
   CANCEL_DOCUMENT,
   GET_JOB_DOCUMENT,
@@ -70,7 +71,7 @@ class GraphQLTransport implements JobTransport {
   }
 
   async read(target: string, signal: AbortSignal | undefined): Promise<JobRead> {
-    const id = jobIdFromLocation(target) ?? target;
+    const id = checkedJobId(target);
     const result = await this.#execute(GET_JOB_DOCUMENT, { id }, signal);
     if (!result) {
       throw new JobtokenRequestError(`No job with id "${id}" exists, or it has expired.`, {
@@ -82,7 +83,7 @@ class GraphQLTransport implements JobTransport {
   }
 
   async cancel(target: string, signal: AbortSignal | undefined): Promise<JobState> {
-    const id = jobIdFromLocation(target) ?? target;
+    const id = checkedJobId(target);
     const result = await this.#execute(CANCEL_DOCUMENT, { id }, signal);
     if (!result) throw new JobtokenRequestError('The cancel returned no job', { code: 'internal' });
     if (!isGraphQLJob(result)) throw typedError(result);
@@ -119,6 +120,19 @@ class GraphQLTransport implements JobTransport {
     }
     return data.result as GraphQLResult | null;
   }
+}
+
+/**
+ * Returns the job id of a target (an id or a job URL), or raises the `invalid_input` error that
+ * the REST adapter sends for a malformed id. GraphQL would answer such an id as unknown.
+ */
+function checkedJobId(target: string): string {
+  const id = jobIdFromLocation(target) ?? target;
+  if (isJobId(id)) return id;
+  throw new JobtokenRequestError(
+    `Invalid job id ${JSON.stringify(id)}: expected the jobId that a submit returned, a lowercase UUID.`,
+    { code: 'invalid_input', field: 'id' },
+  );
 }
 
 /** Maps a GraphQL job to the client's job state. */

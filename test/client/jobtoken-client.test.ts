@@ -196,6 +196,19 @@ describe.each<[string, ClientFactory]>([
     expect((error as JobtokenRequestError).status).toBe(404);
   });
 
+  it('rejects a malformed id as invalid input', async () => {
+    const server = await serve();
+    const client = createClient(server.url, FAST_POLLS);
+
+    for (const call of [() => client.get('not-a-job'), () => client.cancel('not-a-job')]) {
+      const error = await call().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(JobtokenRequestError);
+      expect((error as JobtokenRequestError).code).toBe('invalid_input');
+      expect((error as JobtokenRequestError).status).toBe(400);
+      expect((error as JobtokenRequestError).field).toBe('id');
+    }
+  });
+
   it('returns the first job for a repeated idempotency key', async () => {
     const server = await serve();
     const client = createClient(server.url, FAST_POLLS);
