@@ -124,7 +124,8 @@ class GraphQLTransport implements JobTransport {
 
 /**
  * Returns the job id of a target (an id or a job URL), or raises the `invalid_input` error that
- * the REST adapter sends for a malformed id. GraphQL would answer such an id as unknown.
+ * the REST adapter sends for a malformed id. GraphQL returns null for such an id, which would
+ * read as an unknown job.
  */
 function checkedJobId(target: string): string {
   const id = jobIdFromLocation(target) ?? target;
