@@ -115,10 +115,17 @@ describe('PostgresJobStore', () => {
 
   it('keeps lease renewals silent', async () => {
     const store = await openStore(60_000);
-    const job = await store.insert({ id: randomUUID(), kind: 'k', input: {} });
-    const [claimed] = await store.claim(1, { owner: 'runner-a', leaseMs: 60_000 });
     const changes: JobChange[] = [];
     store.onChange((change) => changes.push(change));
+    const job = await store.insert({ id: randomUUID(), kind: 'k', input: {} });
+    const [claimed] = await store.claim(1, { owner: 'runner-a', leaseMs: 60_000 });
+    // Announcements arrive after their writes return, so the insert and claim ones come first.
+    await waitFor(
+      () => changes.length,
+      (count) => count >= 2,
+      { what: 'the insert and claim announcements' },
+    );
+    changes.length = 0;
     await store.renewLeases([{ id: job.id, attempt: claimed?.attempt ?? 0 }], 60_000);
     await store.updateProgress(job.id, claimed?.attempt ?? 0, { percent: 5, message: null });
     await waitFor(
