@@ -86,9 +86,9 @@ export function createApp(options: AppOptions): App {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Browsers on any origin may call the API, but never with cookies: it uses none.
     cors: { origin: '*', credentials: false },
-    // yoga's health check answers any method on any URL that ends with its endpoint, and it
-    // cannot be turned off, so it gets an endpoint that no request URL ends with: a parsed URL
-    // always percent-encodes spaces. The REST routes answer /health instead.
+    // yoga's health check returns 200 for any method on any URL that ends with its endpoint, and
+    // it cannot be turned off. A parsed URL never ends with a space, so this endpoint matches no
+    // request, and the REST routes handle /health instead.
     healthCheckEndpoint: ' ',
     landingPage: false,
     renderGraphiQL,

@@ -1,4 +1,4 @@
-import type { Job, JobFailure, JobProgress } from '../job/job.js';
+import { type Job, type JobFailure, type JobProgress, NO_PROGRESS } from '../job/job.js';
 import type { JobStatus } from '../job/job-status.js';
 
 export interface NewJob {
@@ -9,6 +9,31 @@ export interface NewJob {
   maxAttempts?: number;
   /** Time from submit, by the store's clock, after which a queued job fails. Default none. */
   deadlineMs?: number | null;
+}
+
+/**
+ * Builds a job as a store holds it right after inserting it: Pending, created at `createdMs`
+ * (epoch milliseconds, by the store's clock), with `input` as the store keeps it.
+ */
+export function newPendingJob(newJob: NewJob, input: unknown, createdMs: number): Job {
+  return {
+    id: newJob.id,
+    kind: newJob.kind,
+    input,
+    status: 'Pending',
+    progress: NO_PROGRESS,
+    result: null,
+    error: null,
+    attempt: 0,
+    maxAttempts: newJob.maxAttempts ?? 1,
+    nextAttemptAt: null,
+    deadlineAt: newJob.deadlineMs == null ? null : new Date(createdMs + newJob.deadlineMs),
+    createdAt: new Date(createdMs),
+    startedAt: null,
+    updatedAt: new Date(createdMs),
+    finishedAt: null,
+    expiresAt: null,
+  };
 }
 
 /** An idempotency key as stored with the job it created. */

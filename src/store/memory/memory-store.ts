@@ -16,6 +16,7 @@ import type {
   NewJob,
   RenewedLease,
 } from '../job-store.js';
+import { newPendingJob } from '../job-store.js';
 import { ATTEMPTS_EXHAUSTED_FAILURE, DEADLINE_EXCEEDED_FAILURE } from '../store-failures.js';
 
 /**
@@ -38,25 +39,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   async insert(newJob: NewJob): Promise<Job> {
-    const now = new Date(this.#now());
-    const job: Job = {
-      id: newJob.id,
-      kind: newJob.kind,
-      input: structuredClone(newJob.input),
-      status: 'Pending',
-      progress: NO_PROGRESS,
-      result: null,
-      error: null,
-      attempt: 0,
-      maxAttempts: newJob.maxAttempts ?? 1,
-      nextAttemptAt: null,
-      deadlineAt: newJob.deadlineMs == null ? null : new Date(now.getTime() + newJob.deadlineMs),
-      createdAt: now,
-      startedAt: null,
-      updatedAt: now,
-      finishedAt: null,
-      expiresAt: null,
-    };
+    const job = newPendingJob(newJob, structuredClone(newJob.input), this.#now());
     if (this.#jobs.has(job.id)) throw new Error(`Job ${job.id} already exists.`);
     this.#jobs.set(job.id, job);
     this.#changes.emitInserted(job.kind);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Job, type JobFailure, type JobProgress, NO_PROGRESS } from '../../job/job.js';
+import type { Job, JobFailure, JobProgress } from '../../job/job.js';
 import { isJobStatus } from '../../job/job-status.js';
 import type { Logger } from '../../log/logger.js';
 import { JobChangeEmitter } from '../job-change-emitter.js';
@@ -15,6 +15,7 @@ import type {
   NewJob,
   RenewedLease,
 } from '../job-store.js';
+import { newPendingJob } from '../job-store.js';
 import { ATTEMPTS_EXHAUSTED_FAILURE, DEADLINE_EXCEEDED_FAILURE } from '../store-failures.js';
 import { isUnavailableError, toStoreError } from './postgres-errors.js';
 import { jobFromPostgresRow, type PostgresJobRow } from './postgres-job-row.js';
@@ -223,25 +224,10 @@ export class PostgresJobStore implements JobStore {
     }
     this.#announceInserted(jobs);
     const createdMs = inserted.created_at.getTime();
-    return jobs.map((job, index) => ({
-      id: job.id,
-      kind: job.kind,
-      // Parsed from the text sent, so the job contains the JSON value the database stored.
-      input: JSON.parse(inputs[index] as string),
-      status: 'Pending',
-      progress: NO_PROGRESS,
-      result: null,
-      error: null,
-      attempt: 0,
-      maxAttempts: job.maxAttempts ?? 1,
-      nextAttemptAt: null,
-      deadlineAt: job.deadlineMs == null ? null : new Date(createdMs + job.deadlineMs),
-      createdAt: new Date(createdMs),
-      startedAt: null,
-      updatedAt: new Date(createdMs),
-      finishedAt: null,
-      expiresAt: null,
-    }));
+    // Each input is parsed from the text sent, so it equals the JSON value the database stored.
+    return jobs.map((job, index) =>
+      newPendingJob(job, JSON.parse(inputs[index] as string), createdMs),
+    );
   }
 
   /**
